@@ -1,0 +1,27 @@
+# Two commands on a fresh machine with Python 3.11:
+#   make run   -> creates .venv, installs, runs the pipeline on the bundled sample
+#   make test  -> same setup, then the test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/python run.py examples/astana8.txt --out outputs
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) outputs/*/

@@ -1,0 +1,53 @@
+"""Build the spaCy pipeline and check its chain of stages at start-up."""
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+import stages
+from stages.errors import ConfigError, make
+from stages.lexicon import DEFAULT_CONFIG, load_lexicon
+
+# Quotation marks always split from the word they touch, so that ``لـ«الشرق``
+# gives the tokens لـ « الشرق and a span can start at the name.
+QUOTE_INFIX = r"[«»“”„‹›\"]"
+
+
+def build_nlp(config_path: str | None = None, spans: bool = True) -> Language:
+    """``spacy.blank("ar")`` plus the isnad stages, configured from ``config_path``.
+
+    Raises :class:`stages.errors.ConfigError` (at start-up, before any document is
+    read) when the configuration or a lexicon is unusable.
+    """
+    cfg_path = str(config_path or DEFAULT_CONFIG)
+    lex = load_lexicon(cfg_path)  # validates configuration and lexicons now
+    backend = lex.config.get("pipeline", {}).get("backend", "rules")
+    if backend not in ("rules", "stanza"):
+        raise make(ConfigError, "E006", section="pipeline", key="backend", value=backend,
+                   expected='"rules" or "stanza"')
+    nlp = spacy.blank("ar")
+    infixes = list(nlp.Defaults.infixes) + [QUOTE_INFIX]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    for name, _, _ in stages.STAGES:
+        cfg = {} if name in ("isnad_normalizer", "isnad_attribution") else {"config_path": cfg_path}
+        if name == "isnad_attribution":
+            cfg = {"spans": spans}
+        nlp.add_pipe(name, config=cfg)
+    check_chain(nlp)
+    return nlp
+
+
+def check_chain(nlp: Language) -> None:
+    """Every stage's requirements must be assigned by a stage before it. Reports every
+    missing piece at once (E007)."""
+    have: set[str] = set()
+    problems = []
+    for name in nlp.pipe_names:
+        meta = nlp.get_pipe_meta(name)
+        missing = [r for r in meta.requires if r not in have]
+        if missing:
+            problems.append(f"  - {name} needs {', '.join(missing)} but no stage before it assigns it")
+        have.update(meta.assigns)
+    if problems:
+        raise make(ConfigError, "E007", problems="\n".join(problems))

@@ -1,0 +1,400 @@
+"""Stage 5: the content of each cue, and where its speaker mention lies.
+
+For a cue the rules read, left to right inside its sentence::
+
+    CUE [SPEAKER] [adjuncts: في بيان، لـ«X»، أمس] OPENER CONTENT
+
+where OPENER is a complementiser (إن، أن، أنه، بأن), the preposition the verb
+governs (أشار إلى، شدد على، رحب بـ), a colon, or an opening quotation mark.
+Verbs that take a bare object (وأكدت الدول الضامنة في البيان ضرورة …) open content
+at the first word after the speaker and adjuncts.  Indirect content ends at the
+sentence end, or before a later cue that starts a new quote (… مبينا ان …).  Cues
+after their content (…، قال X / …، بحسب ما ذكر X / كما أفاد X) take the clause
+before them; "according to" phrases inside a sentence take both sides.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .lexicon import Lexicon, load_lexicon
+from .model import Cue, Mark, Quote
+from .speakers_np import NounPhrases
+from .words import Words, strip_conj
+
+PUNCT_STOP = set("،,:؛;()[]")
+MAX_FRAME_WORDS = 30
+LEADING_SKIP = ("و", "ف")
+ADVERBS = {"بشده", "وبشده", "مجددا", "ايضا", "كذلك", "اليوم", "امس", "مؤخرا", "موخرا", "بدوره", "بدورها",
+           "صباح", "مساء", "الليله", "اول", "من", "جهته", "جهتها", "جانبه", "جانبها", "ناحيته", "ناحيتها"}
+
+
+@Language.factory(
+    "isnad_content",
+    requires=["doc._.isnad_cues", "doc._.isnad_marks", "doc._.isnad_sentences"],
+    assigns=["doc._.isnad_quotes"],
+    default_config={"config_path": None},
+)
+def make_content(nlp: Language, name: str, config_path: str | None) -> "ContentFinder":
+    return ContentFinder(load_lexicon(config_path))
+
+
+class ContentFinder:
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        self.np = NounPhrases(lex)
+
+    def __call__(self, doc: Doc) -> Doc:
+        words: Words = doc.user_data["isnad_words"]
+        sents = doc._.isnad_sentences
+        cues = doc._.isnad_cues
+        speech = [m for m in doc._.isnad_marks if not m.is_name]
+        quotes: list[Quote] = []
+        if cues:
+            sent_starts = [s for s, _ in sents]
+            by_sent: dict[int, list[Cue]] = {}
+            for c in cues:
+                k = bisect_right(sent_starts, c.start) - 1
+                if k >= 0:
+                    by_sent.setdefault(k, []).append(c)
+            doc_ctx = _Ctx(doc._.isnad_norm.text, words, speech, self.lex, self.np)
+            for k in sorted(by_sent):
+                quotes.extend(doc_ctx.sentence(k, sents[k], by_sent[k]))
+        doc._.isnad_quotes = quotes
+        doc.user_data["isnad_speech_marks"] = speech
+        return doc
+
+
+class _Ctx:
+    """Per-document state for the rules."""
+
+    def __init__(self, text: str, words: Words, speech: list[Mark], lex: Lexicon, np: "NounPhrases"):
+        self.text, self.words, self.speech, self.lex, self.np = text, words, speech, lex, np
+        self.mark_at = {m.open_at: m for m in speech}
+
+    # ----------------------------------------------------------------- sentence
+    def sentence(self, k: int, sent: tuple[int, int], cues: list[Cue]) -> list[Quote]:
+        s, e = sent
+        out: list[Quote] = []
+        for idx, cue in enumerate(cues):
+            nxt = self._next_cut(cues, idx, e)
+            q = self.parse(k, s, e, nxt, cue)
+            if q is None:
+                continue
+            # a quote never overlaps one found before it in the sentence: the earlier
+            # cue wins (verbs come before the "according to" phrase that repeats them)
+            if any(q.start < p.end and p.start < q.end for p in out):
+                if cue.kind == "according":
+                    continue
+                out = [p for p in out if not (q.start < p.end and p.start < q.end and p.cue.kind == "according")]
+                if any(q.start < p.end and p.start < q.end for p in out):
+                    continue
+            out.append(q)
+        return out
+
+    def _next_cut(self, cues: list[Cue], idx: int, e: int) -> int:
+        """Where content of cue ``idx`` must stop: before the next cue that opens a
+        new top-level quote (participles, و+perfect verbs, according phrases after a comma)."""
+        text, words = self.text, self.words
+        for c in cues[idx + 1:]:
+            before = text[max(0, c.start - 3):c.start]
+            w = text[c.start:c.word_end]
+            opens = (c.kind == "participle"
+                     or (c.kind == "verb" and not c.imperfect and (w[:1] in LEADING_SKIP or "،" in before or "," in before))
+                     or (c.kind == "verb" and self._prev_word(c.start) in ("كما", "ثم"))
+                     or (c.kind == "according" and ("،" in before or "," in before or w[:1] in LEADING_SKIP))
+                     or c.kind == "noun" and w.startswith("ب"))
+            if opens:
+                cut = c.start
+                # drop the conjunction, comma and spaces before the cue
+                while cut > 0 and text[cut - 1] in " ،,\n\t-–":
+                    cut -= 1
+                if self._prev_word(c.start) in ("كما", "ثم"):
+                    pw = words.last_before(c.start)
+                    cut = words.starts[pw]
+                    while cut > 0 and text[cut - 1] in " ،,\n\t":
+                        cut -= 1
+                return cut
+        return e
+
+    def _prev_word(self, offset: int) -> str:
+        i = self.words.last_before(offset)
+        return self.words.forms[i] if i >= 0 else ""
+
+    # --------------------------------------------------------------------- cue
+    def parse(self, k: int, s: int, e: int, cut: int, cue: Cue) -> Quote | None:
+        if cue.kind == "according":
+            return self._according(k, s, e, cut, cue)
+        words, lex, text = self.words, self.lex, self.text
+        n = len(words)
+        j0 = words.first_at_or_after(cue.word_end)
+        if cue.prep and j0 < n and words.forms[j0] == cue.prep and words.starts[j0] < e:
+            # أشار إلى … / لفت إلى …: the governed preposition directly after the verb
+            pass
+        opener = self._find_opener(cue, j0, e)
+        if opener is None:
+            post = self._postposed(k, s, e, cue)
+            if post is not None:
+                return post
+            if cue.kind == "verb" and cue.lemma in lex.object_lemmas or cue.kind == "participle" and cue.lemma in lex.object_lemmas:
+                return self._object(k, s, e, cut, cue, j0)
+            return None
+        kind, spk_end_word, c_start, mark = opener
+        sp = self.np.mention(words, j0, spk_end_word, e)
+        if mark is not None:
+            q = Quote(mark.start, mark.end, "direct", cue, k)
+            q.start, q.end = _trim(text, mark.start, mark.end, strip_stop=True)
+            mark.used = True
+            q.method = f"{cue.kind}:{kind}:direct"
+            q.confidence = 0.9
+        else:
+            if c_start >= cut:
+                return None
+            c_end = cut
+            cs, ce = _trim(text, c_start, c_end, strip_stop=True)
+            if ce - cs < 2:
+                return None
+            q = Quote(cs, ce, "indirect", cue, k)
+            q.method = f"{cue.kind}:{kind}"
+            q.confidence = 0.8 if kind in ("comp", "prep", "colon") else 0.6
+            if any(m.start >= cs and m.end <= ce + 1 and not m.is_name for m in self.speech):
+                q.kind = "mixed"
+        if sp is not None:
+            q.speaker_start, q.speaker_end = sp
+        q.frame_start, q.frame_end = cue.start, max(cue.end, min(c_start, q.start))
+        return q
+
+    def _find_opener(self, cue: Cue, j0: int, e: int):
+        """Scan right of the cue for what opens the content. Returns
+        (kind, index of the first word after the speaker region, content start, mark)."""
+        words, lex, text = self.words, self.lex, self.text
+        n = len(words)
+        comps, preps = lex.complementisers, lex.comp_preps
+        prev_end = cue.word_end
+        j = j0
+        limit = min(n, j0 + MAX_FRAME_WORDS)
+        while j < limit and words.starts[j] < e:
+            gap = text[prev_end:words.starts[j]]
+            # an opening speech mark in the gap: direct quote (قال: «…» / قال “…”)
+            for off, ch in enumerate(gap):
+                pos = prev_end + off
+                m = self.mark_at.get(pos)
+                if m is not None and not m.used:
+                    return ("mark", j, m.start, m)
+                if ch == ":":
+                    # وأضاف: … — content after the colon; a mark right after makes it direct
+                    after = pos + 1
+                    while after < len(text) and text[after] in " \t":
+                        after += 1
+                    m2 = self.mark_at.get(after)
+                    if m2 is not None and not m2.used:
+                        return ("colon", j, m2.start, m2)
+                    return ("colon", j, after, None)
+            f = words.forms[j]
+            if f in comps and not (f == "ان" and j + 1 < n and words.forms[j + 1] == "شاء"):
+                cs = words.ends[j]
+                m = self._mark_right_after(cs)
+                if m is not None and self._mark_is_whole_clause(m, e):
+                    return ("comp", j, m.start, m)
+                return ("comp", j, self._skip_space(cs), None)
+            if cue.prep and self._is_prep(f, cue.prep):
+                if j + 1 < n and words.forms[j + 1] in comps:
+                    cs = words.ends[j + 1]
+                    m = self._mark_right_after(cs)
+                    if m is not None and self._mark_is_whole_clause(m, e):
+                        return ("comp", j, m.start, m)
+                    return ("comp", j, self._skip_space(cs), None)
+                if cue.prep == "ب":
+                    return ("prep", j, words.starts[j] + 1, None)
+                return ("prep", j, self._skip_space(words.ends[j]), None)
+            if f in preps and j + 1 < n and words.forms[j + 1] in comps and words.starts[j + 1] < e:
+                cs = words.ends[j + 1]
+                return ("comp", j, self._skip_space(cs), None)
+            prev_end = words.ends[j]
+            j += 1
+        # a mark may open after the last word scanned (وقال “…” at sentence end)
+        return None
+
+    def _is_prep(self, f: str, prep: str) -> bool:
+        if prep == "ب":
+            return f.startswith("ب") and len(f) > 3 and (f.startswith("بال") or not f.startswith(("بلا", "بعد", "بين", "بدء", "بدا", "بها", "به")))
+        return f == prep
+
+    def _mark_right_after(self, pos: int) -> Mark | None:
+        text = self.text
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        m = self.mark_at.get(pos)
+        return m if m is not None and not m.used else None
+
+    def _mark_is_whole_clause(self, m: Mark, e: int) -> bool:
+        """After إن, a mark is the whole content when nothing but punctuation follows it
+        in the sentence (إن “…”.), otherwise the content is mixed (إن الوضع “خطير”)."""
+        if m.close_at is None:
+            return True
+        rest = self.text[m.close_at + 1:e]
+        return not any(ch.isalnum() for ch in rest[:3]) or not any(ch.isalpha() for ch in rest)
+
+    def _skip_space(self, pos: int) -> int:
+        text = self.text
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        return pos
+
+    # ------------------------------------------------------------ post-posed
+    def _postposed(self, k: int, s: int, e: int, cue: Cue) -> Quote | None:
+        """…، قال الوزير. / …، كما أفاد متحدث باسم … / «…»، قال X."""
+        text, words = self.text, self.words
+        before = text[s:cue.start].rstrip()
+        pw = self._prev_word(cue.start)
+        comma = before.endswith(("،", ",")) or pw in ("كما", "حسبما")
+        if not comma:
+            return None
+        end = len(before) + s
+        if pw in ("كما",):
+            end = words.starts[words.last_before(cue.start)]
+        # the clause before: a direct quote if it is a mark
+        seg_end = end
+        while seg_end > s and text[seg_end - 1] in " ،,":
+            seg_end -= 1
+        m = next((m for m in self.speech if m.close_at is not None and m.close_at + 1 == seg_end and not m.used), None)
+        j0 = words.first_at_or_after(cue.word_end)
+        sp = self.np.mention(words, j0, len(words), e)
+        if m is not None:
+            q = Quote(*_trim(text, m.start, m.end, strip_stop=True), "direct", cue, k)
+            m.used = True
+            q.method = f"{cue.kind}:postposed:direct"
+            q.confidence = 0.8
+        else:
+            cs = s
+            if text[cs:cs + 1] in LEADING_SKIP and text[cs + 1:cs + 2].isalpha():
+                pass
+            cs, ce = _trim(text, cs, seg_end, strip_stop=True)
+            if len(text[cs:ce].split()) < 3:
+                return None
+            q = Quote(cs, ce, "indirect", cue, k)
+            q.method = f"{cue.kind}:postposed"
+            q.confidence = 0.6
+        if sp is not None:
+            q.speaker_start, q.speaker_end = sp
+        q.frame_start, q.frame_end = cue.start, e
+        return q
+
+    # --------------------------------------------------------------- object
+    def _object(self, k: int, s: int, e: int, cut: int, cue: Cue, j0: int) -> Quote | None:
+        """وأكد الرئيس المصري أهمية …، وأكدت الدول الضامنة في البيان ضرورة …"""
+        words, text = self.words, self.text
+        n = len(words)
+        sp = self.np.mention(words, j0, n, e, object_mode=True)
+        j = j0 if sp is None else words.first_at_or_after(sp[1])
+        # skip adjuncts between speaker and object: في البيان، خلال الحفل، أمس، (أوروجوياني)
+        guard = 0
+        while j < n and words.starts[j] < e and guard < 8:
+            guard += 1
+            gap = text[words.ends[j - 1] if j else 0:words.starts[j]]
+            if "(" in gap:
+                close = text.find(")", words.ends[j - 1] if j else 0, e)
+                if close > 0:
+                    j = words.first_at_or_after(close)
+                    continue
+            f = words.forms[j]
+            if f in ("في", "خلال", "عبر", "امام", "لدي", "عقب", "اثناء") and j + 1 < n:
+                j += 2
+                while j < n and words.forms[j].startswith("ال") and words.starts[j] < e:
+                    j += 1
+                continue
+            if f in ADVERBS or f in self.lex.boundaries and f not in self.lex.complementisers:
+                j += 1
+                continue
+            break
+        if j >= n or words.starts[j] >= min(e, cut):
+            return None
+        cs = words.starts[j]
+        if self.text[cs] in "و" and False:
+            cs += 1
+        cs, ce = _trim(text, cs, cut, strip_stop=True)
+        if len(text[cs:ce].split()) < 2:
+            return None
+        q = Quote(cs, ce, "indirect", cue, k)
+        if any(m.start >= cs and m.end <= ce + 1 for m in self.speech):
+            q.kind = "mixed"
+        q.method = f"{cue.kind}:object"
+        q.confidence = 0.5
+        if sp is not None:
+            q.speaker_start, q.speaker_end = sp
+        q.frame_start, q.frame_end = cue.start, cs
+        return q
+
+    # ------------------------------------------------------------ according
+    def _according(self, k: int, s: int, e: int, cut: int, cue: Cue) -> Quote | None:
+        """بحسب ما ذكر X (after the claim), وفق X، … (inside), ووفقا لـX، فإن … (before)."""
+        words, text, lex = self.words, self.text, self.lex
+        n = len(words)
+        j0 = words.first_at_or_after(cue.word_end)
+        if j0 < n and words.forms[j0] == "ل":
+            j0 += 1
+        sp = self.np.mention(words, j0, n, e, according=True)
+        if sp is None:
+            return None
+        lead = text[s:cue.start]
+        lead_words = [w for w in lead.split() if any(ch.isalpha() for ch in w)]
+        after_spk = words.first_at_or_after(sp[1])
+        if len(lead_words) <= 1 and all(w.strip("،,") in ("و", "ف", "") or len(w) < 2 for w in lead_words) or not lead.strip():
+            # phrase first: content after the speaker region (after a comma / فإن / أن)
+            j = after_spk
+            while j < n and words.starts[j] < e:
+                gap = text[words.ends[j - 1]:words.starts[j]]
+                if "،" in gap or "," in gap:
+                    break
+                f = words.forms[j]
+                if f in lex.boundaries or f in ADVERBS:
+                    j += 1
+                    continue
+                break
+            if j < n and words.forms[j] in ("فان", "ان", "فانه", "انه", "فانها", "انها"):
+                j += 1
+            if j >= n or words.starts[j] >= cut:
+                return None
+            cs, ce = _trim(text, words.starts[j], cut, strip_stop=True)
+            method = "according:before"
+        else:
+            # claim before the phrase, or on both sides when the sentence goes on after it
+            cs = s
+            rest_start = sp[1]
+            tail = text[rest_start:cut]
+            comma_after = tail.lstrip().startswith(("،", ","))
+            if comma_after and sum(ch.isalpha() for ch in tail) > 15:
+                ce = cut
+                method = "according:inside"
+            else:
+                ce = cue.start
+                method = "according:after"
+            cs, ce = _trim(text, cs, ce, strip_stop=True)
+        if len(text[cs:ce].split()) < 3:
+            return None
+        q = Quote(cs, ce, "indirect", cue, k)
+        if any(m.start >= cs and m.end <= ce + 1 for m in self.speech):
+            q.kind = "mixed"
+        q.speaker_start, q.speaker_end = sp
+        q.method = method
+        q.confidence = 0.6
+        q.frame_start, q.frame_end = cue.start, min(e, max(sp[1], cue.end))
+        return q
+
+
+def _trim(text: str, s: int, e: int, strip_stop: bool = False) -> tuple[int, int]:
+    """Trim spaces, a leading و/ف conjunction word, leading/trailing punctuation."""
+    while s < e and (text[s].isspace() or text[s] in "،,:-–—ـ"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in "،,:;؛-–—"):
+        e -= 1
+    if strip_stop:
+        while e > s and text[e - 1] in ".…":
+            e -= 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+    if e - s > 2 and text[s] in LEADING_SKIP and text[s + 1].isalpha() and text[s + 1] != "ا" and False:
+        s += 1
+    return s, e

@@ -1,0 +1,120 @@
+"""Stage 4: find reporting cues by hash lookup of normalised words.
+
+Covers verbs in every person the lexicon generates (قال، قالت، يقولون، وأضافت،
+فأكد), participles (مضيفا، مشيرة), ``بحسب ما ذكر``-type phrases, document cues
+(``جاء في``) and verbal nouns (``نقل عنه قوله``).  One dict lookup per word; no
+per-token regular expressions.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .lexicon import Lexicon, load_lexicon
+from .model import Cue
+from .words import Words, strip_conj
+
+
+@Language.factory(
+    "isnad_cues",
+    requires=["doc._.isnad_norm", "doc._.isnad_sentences"],
+    assigns=["doc._.isnad_cues"],
+    default_config={"config_path": None},
+)
+def make_cues(nlp: Language, name: str, config_path: str | None) -> "CueFinder":
+    return CueFinder(load_lexicon(config_path))
+
+
+class CueFinder:
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        firsts: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for p in lex.according_phrases:
+            firsts.setdefault(p[0], []).append((p, "according"))
+        for p in lex.document_phrases:
+            firsts.setdefault(p[0], []).append((p, "document"))
+        self.phrases = firsts
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = Words.of(doc._.isnad_norm.text)
+        doc.user_data["isnad_words"] = words
+        doc._.isnad_cues = self.find(words)
+        return doc
+
+    def find(self, words: Words) -> list[Cue]:
+        lex = self.lex
+        forms = words.forms
+        cue_forms = lex.cue_forms
+        according = lex.according_words
+        nouns = lex.noun_forms
+        phrases = self.phrases
+        out: list[Cue] = []
+        n = len(forms)
+        i = 0
+        while i < n:
+            w = forms[i]
+            b = strip_conj(w)
+            # multi-word phrases first: على حد قوله، نقلا عن، جاء في
+            hit = None
+            for cand in (w, b):
+                for p, kind in phrases.get(cand, ()):
+                    k = len(p)
+                    if tuple([cand, *forms[i + 1:i + k]]) == p:
+                        hit = (p, kind, k)
+                        break
+                if hit:
+                    break
+            if hit:
+                p, kind, k = hit
+                out.append(Cue(words.starts[i], words.ends[i + k - 1], " ".join(p), kind,
+                               word_end=words.ends[i + k - 1]))
+                i += k
+                continue
+            if b in according or w in according:
+                cue = self._according(words, i, b if b in according else w)
+                if cue:
+                    out.append(cue)
+                i += 1
+                continue
+            if w in nouns or b in nouns:
+                out.append(Cue(words.starts[i], words.ends[i], b if b in nouns else w, "noun",
+                               word_end=words.ends[i]))
+                i += 1
+                continue
+            f = cue_forms.get(w) or cue_forms.get(b)
+            if f is not None:
+                # impersonal يذكر أن / يشار إلى أن: narration, no source
+                if (b in lex.impersonal or w in lex.impersonal) and i + 1 < n and (
+                        forms[i + 1] in lex.complementisers or forms[i + 1] in lex.comp_preps):
+                    i += 1
+                    continue
+                out.append(Cue(words.starts[i], words.ends[i], f.lemma, f.kind, f.prep, f.feminine, f.plural,
+                               f.imperfect, word_end=words.ends[i]))
+            i += 1
+        return out
+
+    def _according(self, words: Words, i: int, w: str) -> Cue | None:
+        """بحسب ما ذكر X، حسبما أفاد X، وفقا لـX، وفق X — not ``حسب الحالة``."""
+        forms = words.forms
+        n = len(forms)
+        end = words.ends[i]
+        j = i + 1
+        if j < n and forms[j] == "ل" and w in ("وفقا", "طبقا", "تبعا"):
+            j += 1  # وفقا لـ البيان (tatweel form, split)
+        if j < n and forms[j] in ("ما", "لما"):
+            end = words.ends[j]
+            j += 1
+        if w in ("حسبما", "بحسبما", "وفقما") or end != words.ends[i]:
+            # a verb may follow: بحسب ما ذكر، حسبما نقل
+            if j < n and (self.lex.cue_forms.get(forms[j]) or self.lex.cue_forms.get(strip_conj(forms[j]))):
+                end = words.ends[j]
+            return Cue(words.starts[i], end, w, "according", word_end=end)
+        if j >= n:
+            return None
+        nxt = forms[j]
+        b = nxt[1:] if nxt.startswith("ل") and w in ("وفقا", "طبقا", "تبعا") else nxt
+        b = b[1:] if b.startswith("لل") else b
+        if nxt in self.lex.according_stopwords or b in self.lex.according_stopwords or \
+                ("ال" + b[2:] if b.startswith("ال") else "ال" + b) in self.lex.according_stopwords:
+            return None
+        return Cue(words.starts[i], end, w, "according", word_end=end)

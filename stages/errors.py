@@ -1,0 +1,69 @@
+"""Every error isnad raises, with a stable code, in one place.
+
+Codes let users search for a message and tests assert on the cause without
+matching prose.  ``E0xx``: configuration and start-up; ``E1xx``: input documents
+(these go to the ``rejected`` table, they never stop a batch); ``E2xx``: output
+and run state; ``E3xx``: optional backends.
+"""
+from __future__ import annotations
+
+
+class IsnadError(Exception):
+    """Base class: ``code`` is stable, ``str(err)`` says what to fix."""
+
+    code = "E000"
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(f"[{code}] {message}")
+
+
+class ConfigError(IsnadError):
+    """Bad configuration: stops the run at start-up."""
+
+
+class InputError(IsnadError):
+    """A document that cannot be processed: goes to the rejected table."""
+
+
+class RunError(IsnadError):
+    """Output folder or run state problems (locks, unreadable manifests)."""
+
+
+class BackendError(IsnadError):
+    """An optional backend (stanza) that is missing or misconfigured."""
+
+
+MESSAGES = {
+    # configuration
+    "E001": "configuration file not found: {path}",
+    "E002": "configuration file {path} is not valid TOML: {error}",
+    "E003": "unknown configuration key [{section}] {key} in {path}; known keys: {known}",
+    "E004": "lexicon file not found: {path} (set [lexicons] {key} in the configuration)",
+    "E005": "lexicon {path} is malformed: {error}",
+    "E006": "invalid value for [{section}] {key}: {value!r} ({expected})",
+    "E007": "pipeline chain is incomplete:\n{problems}",
+    # input documents
+    "E101": "empty document (no text)",
+    "E102": "file could not be decoded as UTF-8, UTF-16 or Windows-1256",
+    "E103": "line {line} is not valid JSON: {error}",
+    "E104": "record has no text field (looked for {fields})",
+    "E105": "document text is not a string but {type}",
+    "E106": "document looks binary (NUL bytes or control characters)",
+    "E107": "input path not found or not a supported file: {path}",
+    "E108": "processing failed: {error}",
+    "E109": "duplicate document id {doc_id} within this run (first seen in {first})",
+    "E110": "document is too large ({n_chars} characters, limit {limit})",
+    # output / run state
+    "E201": "output folder {path} is locked by another run (pid {pid}); wait for it or remove {lock} if that process is gone",
+    "E202": "output folder {path} is not writable: {error}",
+    "E203": "no isnad output under {path} (expected {table}/)",
+    # backends
+    "E301": "the stanza backend needs the stanza package: pip install '.[stanza]'",
+    "E302": "Stanza Arabic models are not installed in {dir}; run: python run.py models download",
+}
+
+
+def make(cls: type[IsnadError], code: str, **kw) -> IsnadError:
+    """Build an error of class ``cls`` with the message registered for ``code``."""
+    return cls(code, MESSAGES[code].format(**kw))

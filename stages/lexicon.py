@@ -1,0 +1,235 @@
+"""Load the rule lexicons from ``config/`` into fast lookup tables.
+
+Rules are data: every word list the stages use comes from a file a user can
+extend.  This module reads them once per configuration (cached), normalises every
+entry with :func:`stages.textnorm.fold`, and generates inflected cue forms.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ConfigError, make
+from .textnorm import fold
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "isnad.toml"
+
+LEXICON_KEYS = (
+    "cues", "agencies", "titles", "organizations", "groups", "documents", "anonymous",
+    "pronouns", "boundaries", "first_names", "according_stopwords",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CueForm:
+    lemma: str
+    kind: str  # verb | participle
+    prep: str  # normalised governed preposition, "" if none; "ب" for a prefixed بـ
+    feminine: bool
+    plural: bool
+    imperfect: bool
+    stance: bool
+    colon_only: bool
+    relay: bool
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    type: str
+    keys: tuple[tuple[str, ...], ...]  # normalised word sequences that name it
+
+
+@dataclass
+class Lexicon:
+    cue_forms: dict[str, CueForm] = field(default_factory=dict)
+    according_words: frozenset[str] = frozenset()
+    according_phrases: tuple[tuple[str, ...], ...] = ()
+    document_phrases: tuple[tuple[str, ...], ...] = ()
+    noun_forms: frozenset[str] = frozenset()
+    complementisers: frozenset[str] = frozenset()
+    comp_preps: frozenset[str] = frozenset()
+    agencies: tuple[Agency, ...] = ()
+    agency_index: dict[str, list[Agency]] = field(default_factory=dict)  # first word -> agencies
+    media_heads: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    organizations: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
+    anonymous: frozenset[str] = frozenset()
+    pronouns: frozenset[str] = frozenset()
+    boundaries: frozenset[str] = frozenset()
+    first_names: frozenset[str] = frozenset()
+    according_stopwords: frozenset[str] = frozenset()
+    impersonal: frozenset[str] = frozenset()
+    object_lemmas: frozenset[str] = frozenset()
+    config: dict = field(default_factory=dict)
+
+    def match_agency(self, words: list[str], i: int) -> tuple[Agency, int] | None:
+        """Longest agency name starting at ``words[i]`` (normalised words, article
+        ``ال`` kept). Returns the agency and the number of words it covers."""
+        best = None
+        for ag in self.agency_index.get(words[i], ()):
+            for key in ag.keys:
+                n = len(key)
+                if tuple(words[i:i + n]) == key and (best is None or n > best[1]):
+                    best = (ag, n)
+        return best
+
+
+# --- inflection generators ---------------------------------------------------------
+
+def _perfect(stem: str) -> dict[str, tuple[bool, bool]]:
+    """قال -> {قال: (m, sg), قالت: (f, sg), قالوا: (m, pl), قالا: dual, قالتا}."""
+    return {stem: (False, False), stem + "ت": (True, False), stem + "وا": (False, True),
+            stem + "ا": (False, True), stem + "تا": (True, True)}
+
+
+def _imperfect(stem: str) -> dict[str, tuple[bool, bool]]:
+    """يقول -> يقول، تقول، يقولون، يقولان، تقولان."""
+    out = {stem: (False, False)}
+    if stem.startswith("ي"):
+        fem = "ت" + stem[1:]
+        out[fem] = (True, False)
+        out[fem + "ان"] = (True, True)
+    # weak-final stems (يدعو، يرى) take no regular plural suffix
+    if not stem.endswith(("و", "ي", "ى")):
+        out[stem + "ون"] = (False, True)
+        out[stem + "ان"] = (False, True)
+    return out
+
+
+def _participle(stem: str) -> dict[str, tuple[bool, bool]]:
+    """مضيف -> مضيفا، مضيفة، مضيفين، مضيفتين، مضيفات (not the bare noun مضيف)."""
+    return {stem + "ا": (False, False), stem + "ة": (True, False), stem + "ين": (False, True),
+            stem + "تين": (True, True), stem + "ات": (True, True)}
+
+
+def _read_list(path: Path, key: str) -> frozenset[str]:
+    if not path.is_file():
+        raise make(ConfigError, "E004", path=path, key=key)
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.add(fold(line))
+    return frozenset(words)
+
+
+def _read_toml(path: Path, key: str) -> dict:
+    if not path.is_file():
+        raise make(ConfigError, "E004", path=path, key=key)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise make(ConfigError, "E005", path=path, error=e) from None
+
+
+def _prep_key(prep: str) -> str:
+    p = fold(prep).replace("ـ", "")
+    return p
+
+
+def _build_cues(data: dict, path: Path) -> dict:
+    forms: dict[str, CueForm] = {}
+    try:
+        for v in data.get("verb", []):
+            lemma = v["lemma"]
+            prep = _prep_key(v.get("prep", ""))
+            stance = bool(v.get("stance", False))
+            colon_only = bool(v.get("colon_only", False))
+            relay = bool(v.get("relay", False))
+            gens: list[tuple[str, bool, dict]] = []
+            for s in v.get("perfect", []):
+                gens.append(("verb", False, _perfect(fold(s))))
+            for s in v.get("imperfect", []):
+                gens.append(("verb", True, _imperfect(fold(s))))
+            for s in v.get("participle", []):
+                gens.append(("participle", False, _participle(fold(s))))
+            for kind, imperfect, table in gens:
+                for form, (fem, pl) in table.items():
+                    forms.setdefault(fold(form), CueForm(lemma, kind, prep, fem, pl, imperfect,
+                                                         stance, colon_only, relay))
+            for s in v.get("forms", []):
+                f = fold(s)
+                kind = "participle" if f.endswith(("يا", "ين", "ا")) and f.startswith("م") else "verb"
+                fem = f.endswith(("ت", "ه")) and kind == "verb" or f.endswith("ه")
+                forms.setdefault(f, CueForm(lemma, kind, prep, fem, f.endswith("وا"), f.startswith(("ي", "ت")),
+                                            stance, colon_only, relay))
+    except (KeyError, TypeError) as e:
+        raise make(ConfigError, "E005", path=path, error=f"verb entry missing {e}") from None
+    return forms
+
+
+def _phrases(items) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(fold(p).split()) for p in items)
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(config_path: str | None = None) -> Lexicon:
+    """Read the configuration and every lexicon it names. Cached per path."""
+    cfg_path = Path(config_path) if config_path else DEFAULT_CONFIG
+    if not cfg_path.is_file():
+        raise make(ConfigError, "E001", path=cfg_path)
+    try:
+        cfg = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise make(ConfigError, "E002", path=cfg_path, error=e) from None
+    base = cfg_path.parent
+    paths = {}
+    lex_cfg = cfg.get("lexicons", {})
+    for key in lex_cfg:
+        if key not in LEXICON_KEYS:
+            raise make(ConfigError, "E003", section="lexicons", key=key, path=cfg_path,
+                       known=", ".join(LEXICON_KEYS))
+    default_base = DEFAULT_CONFIG.parent
+    for key in LEXICON_KEYS:
+        rel = lex_cfg.get(key)
+        paths[key] = (base / rel) if rel else (default_base / "lexicons" / _default_name(key))
+
+    cues = _read_toml(paths["cues"], "cues")
+    ag = _read_toml(paths["agencies"], "agencies")
+    agencies = []
+    index: dict[str, list[Agency]] = {}
+    for a in ag.get("agency", []):
+        try:
+            names = [a["name"], *a.get("aliases", [])]
+            keys = tuple(dict.fromkeys(tuple(fold(n).split()) for n in names if n.strip()))
+            agency = Agency(a["name"], a.get("type", "agency"), keys)
+        except (KeyError, TypeError) as e:
+            raise make(ConfigError, "E005", path=paths["agencies"], error=f"agency entry missing {e}") from None
+        agencies.append(agency)
+        for k in keys:
+            index.setdefault(k[0], []).append(agency)
+    comp = cues.get("complementiser", {})
+    return Lexicon(
+        cue_forms=_build_cues(cues, paths["cues"]),
+        according_words=frozenset(fold(w) for w in cues.get("according", {}).get("words", [])),
+        according_phrases=_phrases(cues.get("according", {}).get("phrases", [])),
+        document_phrases=_phrases(cues.get("document", {}).get("phrases", [])),
+        noun_forms=frozenset(fold(w) for w in cues.get("noun", {}).get("forms", [])),
+        complementisers=frozenset(fold(w) for w in comp.get("forms", [])),
+        comp_preps=frozenset(fold(w) for w in comp.get("preps", [])),
+        agencies=tuple(agencies),
+        agency_index=index,
+        media_heads=frozenset(fold(w) for w in ag.get("media_heads", {}).get("words", [])),
+        titles=_read_list(paths["titles"], "titles"),
+        organizations=_read_list(paths["organizations"], "organizations"),
+        groups=_read_list(paths["groups"], "groups"),
+        documents=_read_list(paths["documents"], "documents"),
+        anonymous=_read_list(paths["anonymous"], "anonymous"),
+        pronouns=_read_list(paths["pronouns"], "pronouns"),
+        boundaries=_read_list(paths["boundaries"], "boundaries"),
+        first_names=_read_list(paths["first_names"], "first_names"),
+        according_stopwords=_read_list(paths["according_stopwords"], "according_stopwords"),
+        impersonal=frozenset(fold(w) for w in cues.get("impersonal", {}).get("forms", [])),
+        object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
+        config=cfg,
+    )
+
+
+def _default_name(key: str) -> str:
+    return {"cues": "cues.toml", "agencies": "agencies.toml",
+            "according_stopwords": "stopwords_according.txt"}.get(key, f"{key}.txt")

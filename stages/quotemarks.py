@@ -1,0 +1,165 @@
+"""Stage 2: pair quotation marks and tell quoted speech from names in marks.
+
+Handles « », “ ”, „ “, ‹ ›, 〝 〞 and the symmetric stand-ins " ' ” (paired by
+position), unclosed quotes (they end at the paragraph end: the founding article's
+last quote ``وقال “نتطلع … في عام 2018.`` never closes), quotes re-opened at each
+paragraph, and nested marks.  Short marked spans such as ``اجتماع “استانا 8”`` or
+``لـ«الشرق الأوسط»`` are names, not speech.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .lexicon import load_lexicon
+from .model import Mark
+from .textnorm import fold
+
+OPENERS = {"«": "»", "“": "”", "„": "“", "‹": "›", "〝": "〞"}
+SYMMETRIC = {'"', "'", "”", "〃"}
+QUOTE_CHARS = re.compile("[«»“”„‹›〝〞\"'〃]")
+PARA_RE = re.compile(r"[^\n]+")
+WORD = re.compile(r"[^\W_]+")
+TERMINAL = set(".؟?!…")
+# speech introduced right before a mark: a colon, a cue or a complementiser
+_INTRO = re.compile(r"(?::|\b(?:ان|انه|بان|قال|قالت|يقول|تقول|وقال|وقالت|واضاف|واضافت|اضاف|وتابع|قايلا|قايله|مضيفا|مؤكدا)\s*)\s*$")
+
+
+@Language.factory(
+    "isnad_quotemarks",
+    requires=["doc._.isnad_norm"],
+    assigns=["doc._.isnad_marks", "doc._.isnad_paragraphs"],
+    default_config={"config_path": None, "max_name_words": 4},
+)
+def make_quotemarks(nlp: Language, name: str, config_path: str | None, max_name_words: int) -> "QuoteMarks":
+    lex = load_lexicon(config_path)
+    return QuoteMarks(max_name_words=lex.config.get("quotes", {}).get("max_name_words", max_name_words),
+                      agencies={k for a in lex.agencies for k in a.keys})
+
+
+class QuoteMarks:
+    def __init__(self, max_name_words: int = 4, agencies: set | None = None):
+        self.max_name_words = max_name_words
+        self.agencies = agencies or set()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc._.isnad_norm.text
+        paragraphs = [(m.start(), m.end()) for m in PARA_RE.finditer(text) if m.group().strip()]
+        doc._.isnad_paragraphs = paragraphs
+        marks: list[Mark] = []
+        if QUOTE_CHARS.search(text):
+            for ps, pe in paragraphs:
+                marks.extend(self._pair(text, ps, pe))
+            marks = _merge_reopened(text, marks, paragraphs)
+            for m in marks:
+                m.is_name = self._is_name(text, m)
+        doc._.isnad_marks = marks
+        return doc
+
+    def _pair(self, text: str, ps: int, pe: int) -> list[Mark]:
+        stack: list[tuple[int, str, str]] = []  # (position, char, expected closer)
+        out: list[Mark] = []
+        for m in QUOTE_CHARS.finditer(text, ps, pe):
+            i, c = m.start(), m.group()
+            if c == "'" and not _apostrophe_quote(text, i, stack):
+                continue
+            if stack and (c == stack[-1][2] or (c in "”“" and stack[-1][2] in "”“" and stack[-1][1] != "„")):
+                o, oc, _ = stack.pop()
+                out.append(_mark(text, o, i, oc))
+                continue
+            # a closer of an outer pair closes the inner unclosed ones too
+            hit = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][2] == c), None)
+            if hit is not None and c not in SYMMETRIC:
+                o, oc, _ = stack[hit]
+                del stack[hit:]
+                out.append(_mark(text, o, i, oc))
+                continue
+            if c in OPENERS:
+                stack.append((i, c, OPENERS[c]))
+            elif c in SYMMETRIC:
+                if _looks_opening(text, i, pe):
+                    stack.append((i, c, c))
+            # a lone closer (» with no «) is left alone
+        for o, oc, _ in stack:
+            if oc in SYMMETRIC and oc != "”" and not _looks_opening(text, o, pe):
+                continue
+            end = pe
+            while end > o + 1 and text[end - 1].isspace():
+                end -= 1
+            if end - (o + 1) < 2:
+                continue
+            out.append(Mark(o, None, o + 1, end, oc))
+        out.sort(key=lambda m: m.open_at)
+        return out
+
+    def _is_name(self, text: str, m: Mark) -> bool:
+        inner = text[m.start:m.end].strip()
+        words = WORD.findall(inner)
+        if not words:
+            return True
+        if tuple(fold(inner).split()) in self.agencies:
+            return True
+        if len(words) > self.max_name_words:
+            return False
+        if any(ch in inner for ch in ".؟?!:،,") and len(words) > 2:
+            return False
+        before = text[max(0, m.open_at - 12):m.open_at]
+        if _INTRO.search(before):
+            return False
+        return True
+
+
+def _mark(text: str, o: int, c: int, oc: str) -> Mark:
+    return Mark(o, c, o + 1, c, oc)
+
+
+def _looks_opening(text: str, i: int, pe: int) -> bool:
+    """A symmetric mark opens when a letter or digit follows it (after optional space)
+    and what precedes it is not a letter: ``قال "نعم"`` vs ``"نعم" قال``."""
+    nxt = text[i + 1:i + 2]
+    prev = text[i - 1:i] if i else " "
+    return bool(nxt) and (nxt.isalnum() or nxt in " ") and not prev.isalnum() or (prev in "ـ" and nxt.isalnum())
+
+
+def _apostrophe_quote(text: str, i: int, stack) -> bool:
+    """' is a quote mark around a word (وافادت 'سانا' انه), not an apostrophe inside one."""
+    prev = text[i - 1:i]
+    nxt = text[i + 1:i + 2]
+    if prev.isalpha() and nxt.isalpha():
+        return False
+    return True
+
+
+def _merge_reopened(text: str, marks: list[Mark], paragraphs) -> list[Mark]:
+    """A quote left open at a paragraph end continues when the next paragraph opens
+    with the same mark (the convention for multi-paragraph quotations)."""
+    if not marks:
+        return marks
+    para_start = {ps: k for k, (ps, _) in enumerate(paragraphs)}
+    by_open = {m.open_at: m for m in marks}
+    out: list[Mark] = []
+    skip = set()
+    for m in marks:
+        if m.open_at in skip:
+            continue
+        cur = m
+        while cur.close_at is None:
+            k = next((k for k, (ps, pe) in enumerate(paragraphs) if ps <= cur.open_at < pe), None)
+            if k is None or k + 1 >= len(paragraphs):
+                break
+            ns, _ = paragraphs[k + 1]
+            j = ns
+            while j < len(text) and text[j].isspace():
+                j += 1
+            nxt = by_open.get(j)
+            if nxt is None or nxt.char != m.char:
+                break
+            skip.add(nxt.open_at)
+            cur = nxt
+        if cur is not m:
+            m = Mark(m.open_at, cur.close_at, m.start, cur.end, m.char)
+        out.append(m)
+    del para_start
+    return out

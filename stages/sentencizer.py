@@ -1,0 +1,109 @@
+"""Stage 3: quote-aware sentence segmentation.
+
+A sentence ends at . ؟ ? ! … (configurable; see ``[sentences]`` in the config)
+or at a paragraph end, but never inside quotation marks; a quotation that closes
+after its full stop (``… ووحدتها.”``) belongs to its sentence; decimals (``2.5``),
+single-letter abbreviations (``أ.ف.ب``، ``د.``، ``ص.ب``) and the Arabic
+two-dot pause (``..``) do not split.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .lexicon import load_lexicon
+
+
+@Language.factory(
+    "isnad_sentencizer",
+    requires=["doc._.isnad_norm", "doc._.isnad_marks"],
+    assigns=["doc._.isnad_sentences", "token.is_sent_start"],
+    default_config={"config_path": None},
+)
+def make_sentencizer(nlp: Language, name: str, config_path: str | None) -> "Sentencizer":
+    cfg = load_lexicon(config_path).config.get("sentences", {})
+    terms = list(cfg.get("terminators", [".", "؟", "?", "!", "…"]))
+    if cfg.get("split_on_semicolon", False):
+        terms.append("؛")
+    return Sentencizer(terms)
+
+
+class Sentencizer:
+    def __init__(self, terminators: list[str]):
+        chars = "".join(re.escape(t) for t in terminators)
+        self.term_re = re.compile(f"[{chars}]+")
+
+    def __call__(self, doc: Doc) -> Doc:
+        norm = doc._.isnad_norm
+        sents = self.split(norm.text, doc._.isnad_paragraphs, doc._.isnad_marks)
+        doc._.isnad_sentences = sents
+        for s, e in sents:
+            span = doc.char_span(norm.to_orig(s), norm.to_orig_end(e), alignment_mode="expand")
+            if span is not None and len(span):
+                span[0].is_sent_start = True
+        if len(doc):
+            doc[0].is_sent_start = True
+        return doc
+
+    def split(self, text: str, paragraphs, marks) -> list[tuple[int, int]]:
+        # spans no sentence may end inside: the inside of every quotation (closed or not)
+        guarded = sorted((m.start, m.end) for m in marks if m.end - m.start > 0)
+        g_starts = [g[0] for g in guarded]
+        out: list[tuple[int, int]] = []
+        for ps, pe in paragraphs:
+            start = ps
+            for m in self.term_re.finditer(text, ps, pe):
+                i, j = m.start(), m.end()
+                run = m.group()
+                if run == ".." or _inside(guarded, g_starts, i):
+                    continue
+                if run == "." and _no_split_dot(text, i):
+                    continue
+                # a closing mark right after the terminator belongs to this sentence
+                while j < pe and text[j] in "»”\"')›":
+                    j += 1
+                if j - start > 0 and text[start:j].strip():
+                    out.append(_trim(text, start, j))
+                start = j
+            if text[start:pe].strip():
+                out.append(_trim(text, start, pe))
+        return out
+
+
+def _inside(guarded, g_starts, i: int) -> bool:
+    k = bisect_right(g_starts, i) - 1
+    # marks can nest; look back over a few candidates
+    while k >= 0:
+        s, e = guarded[k]
+        if s <= i < e - 1:  # a terminator as the last inner char ends the sentence with the mark
+            return True
+        if i - s > 20000:
+            break
+        k -= 1
+    return False
+
+
+def _no_split_dot(text: str, i: int) -> bool:
+    """2.5 (decimal), أ.ف.ب / د. / ص.ب (one-letter abbreviations), www.x.com."""
+    prev = text[i - 1:i]
+    nxt = text[i + 1:i + 2]
+    if prev.isdigit() and nxt.isdigit():
+        return True
+    if nxt.isalnum() and prev.isascii() and prev.isalnum():
+        return True  # e.g. kau.edu.sa, U.S.
+    k = i - 1
+    while k >= 0 and text[k].isalpha():
+        k -= 1
+    word = text[k + 1:i]
+    return len(word) == 1
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e

@@ -1,0 +1,153 @@
+"""Speaker mentions: the noun phrase a cue attributes, and what kind of source it is.
+
+Pure functions over :class:`stages.words.Words`, used by the content stage (to find
+where the mention ends) and by the speaker stage (to type and name it).
+
+A mention runs from the word after the cue and stops at a boundary: a preposition
+or time word (في، خلال، لـ، أمس، الجمعة), a complementiser, or punctuation::
+
+    وقال [وزير الخارجية السعودي عادل الجبير] إن …
+    ولفت [البيان] إلى أن …
+    بحسب ما ذكر [وكيل اعماله] لصحيفة بيلد …
+"""
+from __future__ import annotations
+
+from .lexicon import Lexicon
+from .words import Words, bare, definite, strip_conj
+
+STOP_GAP = set("،,:؛;()[]«»“”\"'.!؟?")
+PARTICLES = {"بن", "ابن", "بنت", "عبد", "ال", "ابو", "ابي", "ام", "دا", "دي", "فان", "فون", "لا"}
+MAX_MENTION_WORDS = 22
+
+
+class NounPhrases:
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        self.heads = lex.titles | lex.organizations | lex.groups | lex.documents | lex.anonymous | lex.media_heads
+
+    def mention(self, words: Words, j0: int, jmax: int, e: int, object_mode: bool = False,
+                according: bool = False) -> tuple[int, int] | None:
+        """Offsets of the speaker mention starting at word ``j0`` (None if there is none:
+        the subject is implicit, as in ``وأضاف أن``)."""
+        lex = self.lex
+        n = len(words)
+        forms = words.forms
+        text = words.text
+        if j0 >= min(n, jmax) or words.starts[j0] >= e:
+            return None
+        # a gap with punctuation right after the cue means no subject here (قال: …)
+        if j0 > 0:
+            gap = text[words.ends[j0 - 1]:words.starts[j0]]
+            if any(ch in "،,:؛.(" for ch in gap):
+                return None
+        first = forms[j0]
+        if first in lex.boundaries or first in lex.complementisers:
+            return None
+        if first in lex.pronouns:
+            return words.starts[j0], words.ends[j0]
+        if object_mode and not self.is_source_word(first) and not definite(first):
+            return None  # ولم يستبعد بيع …: no subject, the object follows
+        j = j0
+        last = j0
+        prev = None
+        while j < min(n, jmax, j0 + MAX_MENTION_WORDS) and words.starts[j] < e:
+            f = forms[j]
+            if j > j0:
+                gap = text[words.ends[j - 1]:words.starts[j]]
+                if any(ch in STOP_GAP for ch in gap):
+                    # a name in marks inside the mention: موقع «القوات اللبنانية» الالكتروني
+                    if not _name_mark_gap(gap, prev, self.lex):
+                        break
+                if f in lex.boundaries or f in lex.complementisers:
+                    break
+                if f.startswith("و") and len(f) > 2:
+                    rest = f[1:]
+                    if not (definite(rest) or rest in lex.titles or rest in lex.first_names):
+                        break
+                if object_mode and prev is not None and self._object_starts(prev, f):
+                    break
+            last = j
+            prev = f
+            j += 1
+        return words.starts[j0], words.ends[last]
+
+    def _object_starts(self, prev: str, f: str) -> bool:
+        """After a definite word, an indefinite word that looks like a verbal noun or an
+        accusative (أهمية، ضرورة، تفاؤلا) starts the object, not more of the name."""
+        lex = self.lex
+        if definite(f) or f in lex.titles or f in lex.first_names or f in PARTICLES or prev in PARTICLES:
+            return False
+        if f[:1] in "لب" and len(f) > 3:
+            return False  # construct via a preposition: لهيئة، بنادي، بوزارة
+        if not definite(prev) and prev not in lex.first_names:
+            return False
+        return len(f) >= 4 and (f.endswith("ا") or f.endswith("ه")) or f in ("بيع",)
+
+    def is_source_word(self, w: str) -> bool:
+        b = bare(w)
+        lex = self.lex
+        return (w in self.heads or b in self.heads or ("ال" + b) in self.heads or w in lex.first_names
+                or strip_conj(w) in lex.first_names)
+
+    # ------------------------------------------------------------- typing
+    def classify(self, mention_forms: list[str]) -> str:
+        """person | organization | group | document | agency | anonymous | unknown."""
+        lex = self.lex
+        if not mention_forms:
+            return "unknown"
+        for w in mention_forms[:2]:
+            if lex.match_agency(mention_forms, mention_forms.index(w)):
+                return "agency"
+        head = mention_forms[0]
+        b = bare(head)
+        cands = {head, b, "ال" + b, strip_conj(head)}
+        if cands & lex.documents:
+            return "document"
+        if cands & lex.anonymous:
+            return "anonymous"
+        if cands & lex.media_heads:
+            return "agency"
+        if cands & lex.titles:
+            return "person"
+        if cands & lex.organizations:
+            return "organization"
+        if cands & lex.groups:
+            return "group"
+        if head in lex.first_names or b in lex.first_names:
+            return "person"
+        if b.endswith(("ون", "ين")) and len(b) > 5:
+            return "group"
+        if head.startswith("صحف") or b.startswith("صحف") or b in ("اعلام", "وسايل"):
+            return "agency"
+        if len(mention_forms) <= 3 and not definite(head):
+            return "person"
+        return "unknown"
+
+    def name_of(self, forms: list[str], surface: list[str]) -> str:
+        """The name inside a mention: ``وزير خارجية كازاخستان خيرات عبد الرحمانوف`` ->
+        ``خيرات عبد الرحمانوف``; a mention with no name is its own name."""
+        lex = self.lex
+        start = None
+        for i, f in enumerate(forms):
+            if f in lex.first_names or strip_conj(f) in lex.first_names:
+                if i + 1 < len(forms) or i == 0:
+                    start = i
+                    break
+        if start is None:
+            return " ".join(surface)
+        end = start + 1
+        while end < len(forms) and end - start < 6:
+            f = forms[end]
+            if f in lex.titles and forms[end - 1] not in PARTICLES and f not in ("الشيخ",):
+                break
+            if f[:1] in "لب" and not definite(f[1:]) and f not in lex.first_names and f[:2] != "ال":
+                break
+            end += 1
+        return " ".join(surface[start:end])
+
+
+def _name_mark_gap(gap: str, prev, lex) -> bool:
+    """True when the punctuation in a gap is only a quotation mark around a name
+    inside the mention (موقع «القوات اللبنانية»)."""
+    stripped = gap.strip()
+    return bool(stripped) and all(ch in "«»“”\"' " for ch in stripped) and prev is not None

@@ -1,0 +1,80 @@
+"""Word-level view of the normalised text, shared by the cue, content and speaker stages.
+
+spaCy tokens are kept for spans, but the rules walk *words*: runs of letters and
+digits in the normalised text, with their offsets.  Building this list is one C-speed
+``finditer`` pass; the rules then only look at the few sentences that hold a cue.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+WORD_RE = re.compile(r"[^\W_]+(?:\.[0-9]+)?")
+
+# Clitics that attach to the front of a word: و (and), ف (so), ب (with), ل (to),
+# ك (like).  The article ال is kept: it tells definite noun phrases apart.
+CONJ = ("و", "ف")
+
+
+@dataclass(slots=True)
+class Words:
+    """Words of a text: ``starts[i]``, ``ends[i]`` and the normalised form ``forms[i]``."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    forms: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> "Words":
+        starts, ends, forms = [], [], []
+        for m in WORD_RE.finditer(text):
+            starts.append(m.start())
+            ends.append(m.end())
+            forms.append(m.group())
+        return cls(text, starts, ends, forms)
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+    def first_at_or_after(self, offset: int) -> int:
+        return bisect_left(self.starts, offset)
+
+    def last_before(self, offset: int) -> int:
+        """Index of the last word ending at or before ``offset`` (-1 if none)."""
+        return bisect_right(self.ends, offset) - 1
+
+    def gap(self, i: int, j: int) -> str:
+        """The characters between word ``i`` and word ``j`` (punctuation, marks, spaces)."""
+        return self.text[self.ends[i]:self.starts[j]]
+
+
+def strip_conj(w: str) -> str:
+    """Drop a leading و/ف (وقال -> قال, فوفق -> وفق) when the rest is a real word."""
+    if len(w) > 2 and w[0] in CONJ:
+        return w[1:]
+    return w
+
+
+def bare(w: str) -> str:
+    """A word without و/ف/ب/ل/ك clitics and the article, for head-noun lookups.
+
+    >>> bare("والوزير"), bare("للمراكز"), bare("بوزارة")
+    ('وزير', 'مراكز', 'وزاره')
+    """
+    if len(w) > 3 and w[0] in "وف":
+        w = w[1:]
+    if len(w) > 3 and w[0] in "بلك":
+        if w.startswith("لل"):
+            return w[2:]
+        w = w[1:]
+    if len(w) > 3 and w.startswith("ال"):
+        w = w[2:]
+    return w
+
+
+def definite(w: str) -> bool:
+    """ال-words, also behind clitics: الوزير، والوزير، بالوزارة، للمراكز."""
+    w = strip_conj(w)
+    return w.startswith("ال") or w.startswith("لل") or (len(w) > 3 and w[0] in "بك" and w[1:3] == "ال")
