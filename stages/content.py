@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from .lexicon import Lexicon, load_lexicon
 from .model import Cue, Mark, Quote
 from .speakers_np import NounPhrases
-from .words import Words, strip_conj
+from .words import Words, definite, strip_conj
 
 PUNCT_STOP = set("،,:؛;()[]")
 MAX_FRAME_WORDS = 30
@@ -59,7 +59,7 @@ class ContentFinder:
                 k = bisect_right(sent_starts, c.start) - 1
                 if k >= 0:
                     by_sent.setdefault(k, []).append(c)
-            doc_ctx = _Ctx(doc._.isnad_norm.text, words, speech, self.lex, self.np)
+            doc_ctx = _Ctx(doc._.isnad_norm.text, words, speech, self.lex, self.np, cues)
             for k in sorted(by_sent):
                 quotes.extend(doc_ctx.sentence(k, sents[k], by_sent[k]))
         doc._.isnad_quotes = quotes
@@ -70,9 +70,12 @@ class ContentFinder:
 class _Ctx:
     """Per-document state for the rules."""
 
-    def __init__(self, text: str, words: Words, speech: list[Mark], lex: Lexicon, np: "NounPhrases"):
+    def __init__(self, text: str, words: Words, speech: list[Mark], lex: Lexicon, np: "NounPhrases",
+                 cues: list[Cue]):
         self.text, self.words, self.speech, self.lex, self.np = text, words, speech, lex, np
         self.mark_at = {m.open_at: m for m in speech}
+        # word offsets where a non-"according" cue starts: the frame of one cue ends there
+        self.cue_starts = {c.start for c in cues if c.kind != "according"}
 
     # ----------------------------------------------------------------- sentence
     def sentence(self, k: int, sent: tuple[int, int], cues: list[Cue]) -> list[Quote]:
@@ -83,41 +86,82 @@ class _Ctx:
             q = self.parse(k, s, e, nxt, cue)
             if q is None:
                 continue
-            # a quote never overlaps one found before it in the sentence: the earlier
-            # cue wins (verbs come before the "according to" phrase that repeats them)
-            if any(q.start < p.end and p.start < q.end for p in out):
-                if cue.kind == "according":
-                    continue
-                out = [p for p in out if not (q.start < p.end and p.start < q.end and p.cue.kind == "according")]
-                if any(q.start < p.end and p.start < q.end for p in out):
+            clash = [p for p in out if q.start < p.end and p.start < q.end]
+            wrap = [p for p in clash if p.start <= q.cue.start <= p.start + 12 and p.speaker_start is not None]
+            if wrap and cue.kind != "according":
+                # وافادت 'سانا' انه جاء في بيان …: the earlier quote only relays this one
+                q.wrapper = (wrap[0].speaker_start, wrap[0].speaker_end)
+                out = [p for p in out if p is not wrap[0]]
+                clash = [p for p in clash if p is not wrap[0]]
+            if clash:
+                if cue.kind != "according":
+                    # an earlier "according to" quote yields to a verb cue
+                    out = [p for p in out if p not in clash or p.cue.kind != "according"]
+                    if any(q.start < p.end and p.start < q.end for p in out):
+                        continue
+                elif self._names_outlet(q):
+                    continue  # بحسب «رويترز» on a verb's quote is a relay (relay stage)
+                elif all(p.method.endswith(":object") or p.method.endswith("object+implicit") for p in clash):
+                    # استبعد … بحسب ما ذكر وكيل اعماله: the according phrase names the source
+                    out = [p for p in out if p not in clash]
+                else:
                     continue
             out.append(q)
         return out
 
+    def _names_outlet(self, q: Quote) -> bool:
+        if q.speaker_start is None:
+            return False
+        words = self.words
+        i = words.first_at_or_after(q.speaker_start)
+        while i < len(words) and words.starts[i] < q.speaker_end:
+            if self.lex.match_agency(words.forms, i) or words.forms[i] in self.lex.media_heads:
+                return True
+            i += 1
+        return False
+
     def _next_cut(self, cues: list[Cue], idx: int, e: int) -> int:
         """Where content of cue ``idx`` must stop: before the next cue that opens a
-        new top-level quote (participles, و+perfect verbs, according phrases after a comma)."""
-        text, words = self.text, self.words
+        new top-level quote (participles, و+perfect verbs, negated verbs after a comma,
+        according phrases after a comma). An imperfect verb inside the content
+        (… الدول الضامنة تشدد على …) is nested speech and does not cut."""
+        text, words, lex = self.text, self.words, self.lex
         for c in cues[idx + 1:]:
-            before = text[max(0, c.start - 3):c.start]
             w = text[c.start:c.word_end]
+            if (strip_conj(w) in lex.strict or w in lex.strict) and not self._opens_soon(c):
+                continue
+            pw = self._prev_word(c.start)
+            anchor = c.start
+            if pw in ("كما", "ثم", "لم", "ولم", "لن", "ولن", "فيما", "بينما"):
+                anchor = words.starts[words.last_before(c.start)]
+            before = text[max(0, anchor - 3):anchor]
+            comma = "،" in before or "," in before
             opens = (c.kind == "participle"
-                     or (c.kind == "verb" and not c.imperfect and (w[:1] in LEADING_SKIP or "،" in before or "," in before))
-                     or (c.kind == "verb" and self._prev_word(c.start) in ("كما", "ثم"))
-                     or (c.kind == "according" and ("،" in before or "," in before or w[:1] in LEADING_SKIP))
-                     or c.kind == "noun" and w.startswith("ب"))
+                     or (c.kind == "verb" and not c.imperfect and (w[:1] in LEADING_SKIP or comma))
+                     or (c.kind == "verb" and pw in ("كما", "ثم", "فيما", "بينما"))
+                     or (c.kind == "verb" and pw in ("لم", "ولم", "لن", "ولن") and (comma or pw[:1] == "و"))
+                     or (c.kind == "verb" and c.imperfect and w[:1] in LEADING_SKIP and self._opens_soon(c))
+                     or (c.kind == "according" and (comma or w[:1] in LEADING_SKIP))
+                     or (c.kind == "noun" and w.startswith("ب"))
+                     or c.kind == "document" and comma)
             if opens:
-                cut = c.start
-                # drop the conjunction, comma and spaces before the cue
+                cut = anchor
                 while cut > 0 and text[cut - 1] in " ،,\n\t-–":
                     cut -= 1
-                if self._prev_word(c.start) in ("كما", "ثم"):
-                    pw = words.last_before(c.start)
-                    cut = words.starts[pw]
-                    while cut > 0 and text[cut - 1] in " ،,\n\t":
-                        cut -= 1
                 return cut
         return e
+
+    def _opens_soon(self, c: Cue) -> bool:
+        """A complementiser, colon or mark within three words after the cue."""
+        words = self.words
+        j = words.first_at_or_after(c.word_end)
+        for t in range(j, min(len(words), j + 4)):
+            if words.forms[t] in self.lex.complementisers:
+                return True
+            gap = self.text[words.ends[t - 1] if t else 0:words.starts[t]]
+            if ":" in gap or any(ch in gap for ch in "«“\""):
+                return True
+        return False
 
     def _prev_word(self, offset: int) -> str:
         i = self.words.last_before(offset)
@@ -130,19 +174,44 @@ class _Ctx:
         words, lex, text = self.words, self.lex, self.text
         n = len(words)
         j0 = words.first_at_or_after(cue.word_end)
-        if cue.prep and j0 < n and words.forms[j0] == cue.prep and words.starts[j0] < e:
-            # أشار إلى … / لفت إلى …: the governed preposition directly after the verb
-            pass
-        opener = self._find_opener(cue, j0, e)
+        cue_word = text[cue.start:cue.word_end]
+        strict = strip_conj(cue_word) in lex.strict or cue_word in lex.strict
+        # the speaker: after the verb (VSO), before it (SVO: الوزير قال، أن خاشقجي طالب),
+        # or implicit. Participles never take their subject after them (محذرا الحوثيين:
+        # the noun is the addressee).
+        right = None
+        opens_mark = any(self.mark_at.get(p) for p in range(cue.word_end, words.starts[j0] if j0 < n else e))
+        if cue.kind not in ("participle",) and not (cue.kind == "noun" and cue_word.startswith("ب")) \
+                and not opens_mark:
+            right = self.np.mention(words, j0, n, e)
+        left = None
+        if cue_word[:1] not in LEADING_SKIP or cue.kind == "noun":
+            left = self.np.left_mention(words, cue.start, s)
+        sp = right
+        scan_from = j0
+        if right is not None and self._sourceish(right):
+            scan_from = words.first_at_or_after(right[1])
+        elif left is not None:
+            sp = left
+        elif right is not None:
+            scan_from = words.first_at_or_after(right[1])
+        opener = self._find_opener(cue, scan_from, e, strict)
+        if opener is None and scan_from != j0:
+            opener = self._find_opener(cue, j0, e, strict)
+            if opener is not None and sp is right:
+                sp = left
         if opener is None:
+            if strict:
+                return None
             post = self._postposed(k, s, e, cue)
             if post is not None:
                 return post
-            if cue.kind == "verb" and cue.lemma in lex.object_lemmas or cue.kind == "participle" and cue.lemma in lex.object_lemmas:
+            if cue.lemma in lex.object_lemmas and cue.kind in ("verb", "participle"):
                 return self._object(k, s, e, cut, cue, j0)
             return None
         kind, spk_end_word, c_start, mark = opener
-        sp = self.np.mention(words, j0, spk_end_word, e)
+        if sp is right and right is not None and kind in ("comp", "mark", "colon") and cue.kind == "verb":
+            sp = self._extend_to_name(right, spk_end_word)
         if mark is not None:
             q = Quote(mark.start, mark.end, "direct", cue, k)
             q.start, q.end = _trim(text, mark.start, mark.end, strip_stop=True)
@@ -163,20 +232,59 @@ class _Ctx:
                 q.kind = "mixed"
         if sp is not None:
             q.speaker_start, q.speaker_end = sp
+            if sp is left:
+                q.method += ":svo"
         q.frame_start, q.frame_end = cue.start, max(cue.end, min(c_start, q.start))
         return q
 
-    def _find_opener(self, cue: Cue, j0: int, e: int):
-        """Scan right of the cue for what opens the content. Returns
-        (kind, index of the first word after the speaker region, content start, mark)."""
+    def _sourceish(self, span: tuple[int, int]) -> bool:
+        """Does a mention start with a word that can be a source (title, organisation,
+        document, first name, pronoun, agency)?"""
+        words = self.words
+        i = words.first_at_or_after(span[0])
+        f = words.forms[i]
+        return self.np.is_source_word(f) or f in self.lex.pronouns or definite(f) or \
+            self.lex.match_agency(words.forms, i) is not None or self.text[span[0] - 2:span[0]].strip() in ("«", "“", '"')
+
+    def _extend_to_name(self, sp: tuple[int, int], j_end: int) -> tuple[int, int]:
+        """المشرف على برنامج إحالتي بوزارة الصحة [سليمان بن أحمد الشريع] أن: a mention cut
+        at a preposition goes on when a personal name or a title follows before the
+        complementiser, with no punctuation in between."""
+        words, lex, text = self.words, self.lex, self.text
+        j = words.first_at_or_after(sp[1])
+        if j >= j_end or j_end - j > 10:
+            return sp
+        if any(ch in "،,:؛()«»“”\"" for ch in text[sp[1]:words.starts[j_end]]):
+            return sp
+        name_at = None
+        for t in range(j, j_end):
+            f = words.forms[t]
+            if f in lex.first_names or (f in lex.titles and definite(f) and f not in ("الرئيس", "المدير")):
+                name_at = t
+                break
+        if name_at is None or name_at == j:
+            return sp
+        last = j_end - 1
+        while last > name_at and (words.forms[last] in lex.boundaries or words.forms[last] in ADVERBS):
+            last -= 1
+        for t in range(j, last + 1):
+            if text[words.starts[t]:words.ends[t]] and words.starts[t] in self.cue_starts:
+                return sp
+        return sp[0], words.ends[last]
+
+    def _find_opener(self, cue: Cue, j0: int, e: int, strict: bool = False):
+        """Scan right of the speaker for what opens the content. Returns
+        (kind, index of the word where the frame ends, content start, mark)."""
         words, lex, text = self.words, self.lex, self.text
         n = len(words)
         comps, preps = lex.complementisers, lex.comp_preps
-        prev_end = cue.word_end
+        prev_end = cue.word_end if j0 == 0 or words.ends[j0 - 1] <= cue.word_end else words.ends[j0 - 1]
         j = j0
         limit = min(n, j0 + MAX_FRAME_WORDS)
-        while j < limit and words.starts[j] < e:
-            gap = text[prev_end:words.starts[j]]
+        while j <= limit:
+            stop = j >= limit or j >= n or words.starts[j] >= e
+            gap_end = e if stop else words.starts[j]
+            gap = text[prev_end:gap_end]
             # an opening speech mark in the gap: direct quote (قال: «…» / قال “…”)
             for off, ch in enumerate(gap):
                 pos = prev_end + off
@@ -192,6 +300,10 @@ class _Ctx:
                     if m2 is not None and not m2.used:
                         return ("colon", j, m2.start, m2)
                     return ("colon", j, after, None)
+            if stop:
+                break
+            if words.starts[j] in self.cue_starts and words.starts[j] != cue.start:
+                break  # the next cue starts: this one opened no content
             f = words.forms[j]
             if f in comps and not (f == "ان" and j + 1 < n and words.forms[j + 1] == "شاء"):
                 cs = words.ends[j]
@@ -199,13 +311,15 @@ class _Ctx:
                 if m is not None and self._mark_is_whole_clause(m, e):
                     return ("comp", j, m.start, m)
                 return ("comp", j, self._skip_space(cs), None)
-            if cue.prep and self._is_prep(f, cue.prep):
+            if cue.prep and self._is_prep(f, cue.prep) and (j - j0 <= 4 or words.forms[j0] in lex.boundaries):
                 if j + 1 < n and words.forms[j + 1] in comps:
                     cs = words.ends[j + 1]
                     m = self._mark_right_after(cs)
                     if m is not None and self._mark_is_whole_clause(m, e):
                         return ("comp", j, m.start, m)
                     return ("comp", j, self._skip_space(cs), None)
+                if strict:
+                    return None
                 if cue.prep == "ب":
                     return ("prep", j, words.starts[j] + 1, None)
                 return ("prep", j, self._skip_space(words.ends[j]), None)
@@ -214,7 +328,6 @@ class _Ctx:
                 return ("comp", j, self._skip_space(cs), None)
             prev_end = words.ends[j]
             j += 1
-        # a mark may open after the last word scanned (وقال “…” at sentence end)
         return None
 
     def _is_prep(self, f: str, prep: str) -> bool:

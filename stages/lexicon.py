@@ -64,6 +64,7 @@ class Lexicon:
     first_names: frozenset[str] = frozenset()
     according_stopwords: frozenset[str] = frozenset()
     impersonal: frozenset[str] = frozenset()
+    strict: frozenset[str] = frozenset()
     object_lemmas: frozenset[str] = frozenset()
     config: dict = field(default_factory=dict)
 
@@ -226,6 +227,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         according_stopwords=_read_list(paths["according_stopwords"], "according_stopwords"),
         impersonal=frozenset(fold(w) for w in cues.get("impersonal", {}).get("forms", [])),
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
+        strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
         config=cfg,
     )
 

@@ -74,7 +74,10 @@ class Quote:
     # the attribution frame: cue, speaker and adjuncts (where لـ«X» and في بيان live)
     frame_start: int = 0
     frame_end: int = 0
-    mention_gender: str = ""  # "f" / "m" / "" as the cue's agreement tells
+    mention_gender: str = ""
+    # a relay wrapper around this quote: وافادت 'سانا' انه [جاء في بيان …]; the
+    # wrapper's speaker mention (normalised offsets), read by the relay stage
+    wrapper: Optional[tuple[int, int]] = None  # "f" / "m" / "" as the cue's agreement tells
     # --- original-text offsets, filled by the attribution stage ---
     ostart: int = 0
     oend: int = 0

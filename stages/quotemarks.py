@@ -106,7 +106,9 @@ class QuoteMarks:
         if any(ch in inner for ch in ".؟?!:،,") and len(words) > 2:
             return False
         before = text[max(0, m.open_at - 12):m.open_at]
-        if _INTRO.search(before):
+        # a short marked span right after a colon or a cue is speech (قال: «نعم»), except
+        # one or two words after a verb, which are its subject (وأضافت «تسلا» أنها)
+        if before.rstrip().endswith(":") or (len(words) > 2 and _INTRO.search(before)):
             return False
         return True
 

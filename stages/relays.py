@@ -94,6 +94,16 @@ class RelayTracer:
         """A quote by an agency whose content is itself attributed speech is a relay
         wrapper (وافادت 'سانا' انه جاء في بيان …): drop it, credit the agency."""
         keep = []
+        for q in quotes:
+            if q.wrapper is not None:
+                ag = self._agency_in(words, *q.wrapper)
+                if ag is not None:
+                    if q.start < 300 and all(c[0] is not ag for c in credits):
+                        credits.append((ag, *q.wrapper))
+                    elif q.start >= 300:
+                        q.relayed_by.append(ag.name)
+                        q.sources.append({"source": ag.name, "source_type": ag.type, "relation": "reported_by",
+                                          "start": q.wrapper[0], "end": q.wrapper[1]})
         for i, q in enumerate(quotes):
             ag = self._agency_in(words, q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
             inner = [p for p in quotes if p is not q and q.start <= p.cue.start < q.end]

@@ -16,6 +16,10 @@ from .lexicon import Lexicon
 from .words import Words, bare, definite, strip_conj
 
 STOP_GAP = set("،,:؛;()[]«»“”\"'.!؟?")
+# prepositions that belong to the head before them: عدد من، المشرف على، المتحدث باسم
+GOVERNED = {"من": {"عدد", "بعض", "احد", "مجموعه", "عشرات", "مئات", "كثير", "جمع", "وفد"},
+            "علي": {"مشرف", "المشرف", "قايم", "القايم", "مشرفه"},
+            "عن": {"ممثل", "ممثلون", "مسوول", "نايب", "صادر", "الصادر"}}
 PARTICLES = {"بن", "ابن", "بنت", "عبد", "ال", "ابو", "ابي", "ام", "دا", "دي", "فان", "فون", "لا"}
 MAX_MENTION_WORDS = 22
 
@@ -58,9 +62,11 @@ class NounPhrases:
                     # a name in marks inside the mention: موقع «القوات اللبنانية» الالكتروني
                     if not _name_mark_gap(gap, prev, self.lex):
                         break
-                if f in lex.boundaries or f in lex.complementisers:
+                if f in lex.complementisers:
                     break
-                if f.startswith("و") and len(f) > 2:
+                if f in lex.boundaries and not (f in GOVERNED and bare(prev) in GOVERNED[f]):
+                    break
+                if f.startswith("و") and len(f) > 2 and not self.is_source_word(f):
                     rest = f[1:]
                     if not (definite(rest) or rest in lex.titles or rest in lex.first_names):
                         break
@@ -70,6 +76,42 @@ class NounPhrases:
             prev = f
             j += 1
         return words.starts[j0], words.ends[last]
+
+    def left_mention(self, words: Words, cue_start: int, s: int) -> tuple[int, int] | None:
+        """SVO: the mention right before the cue — ``الوزير قال``، ``أن خاشقجي طالب``،
+        ``تداولت مواقع التواصل دراسة بريطانية توضح أن``، ``النساء المعارضون بقولهن``."""
+        lex = self.lex
+        text = words.text
+        i = words.last_before(cue_start)
+        if i < 0 or words.starts[i] < s:
+            return None
+        if any(ch in text[words.ends[i]:cue_start] for ch in "،,:؛.()«»“”\""):
+            return None
+        first = i
+        head = None
+        k = i
+        while k >= 0 and words.starts[k] >= s and i - k < 8:
+            f = words.forms[k]
+            if f in lex.boundaries or f in lex.complementisers or f in lex.cue_forms or \
+                    strip_conj(f) in lex.cue_forms or f in ("كما", "وكان", "وكانت", "كان", "كانت", "قد", "وقد"):
+                break
+            if self.is_source_word(f) or lex.match_agency(words.forms, k):
+                head = k
+            first = k
+            if k > 0 and any(ch in text[words.ends[k - 1]:words.starts[k]] for ch in "،,:؛.()"):
+                break
+            k -= 1
+        if head is not None:
+            start = head
+            # take the noun phrase from its head: دراسة بريطانية، الدول الضامنة
+            while start > first and (self.is_source_word(words.forms[start - 1]) or words.forms[start - 1] in lex.first_names):
+                start -= 1
+            return words.starts[start], words.ends[i]
+        # a short bare name after أن/إن/كما: أن خاشقجي طالب
+        prev = words.forms[first - 1] if first > 0 else ""
+        if i - first <= 2 and (prev in lex.complementisers or prev in ("كما",)) and words.starts[first] >= s:
+            return words.starts[first], words.ends[i]
+        return None
 
     def _object_starts(self, prev: str, f: str) -> bool:
         """After a definite word, an indefinite word that looks like a verbal noun or an
@@ -140,7 +182,8 @@ class NounPhrases:
             f = forms[end]
             if f in lex.titles and forms[end - 1] not in PARTICLES and f not in ("الشيخ",):
                 break
-            if f[:1] in "لب" and not definite(f[1:]) and f not in lex.first_names and f[:2] != "ال":
+            if f[:1] in "لب" and f not in PARTICLES and not definite(f[1:]) and f not in lex.first_names \
+                    and f[:2] != "ال":
                 break
             end += 1
         return " ".join(surface[start:end])
