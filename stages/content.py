@@ -76,6 +76,7 @@ class _Ctx:
         self.mark_at = {m.open_at: m for m in speech}
         # word offsets where a non-"according" cue starts: the frame of one cue ends there
         self.cue_starts = {c.start for c in cues if c.kind != "according"}
+        self.speech_opens = {m.open_at for m in speech}
 
     # ----------------------------------------------------------------- sentence
     def sentence(self, k: int, sent: tuple[int, int], cues: list[Cue]) -> list[Quote]:
@@ -137,10 +138,10 @@ class _Ctx:
             before = text[max(0, anchor - 3):anchor]
             comma = "،" in before or "," in before
             opens = (c.kind == "participle"
-                     or (c.kind == "verb" and not c.imperfect and (w[:1] in LEADING_SKIP or comma))
+                     or (c.kind == "verb" and not c.imperfect and (self._has_conj(w) or comma))
                      or (c.kind == "verb" and pw in ("كما", "ثم", "فيما", "بينما"))
                      or (c.kind == "verb" and pw in ("لم", "ولم", "لن", "ولن") and (comma or pw[:1] == "و"))
-                     or (c.kind == "verb" and c.imperfect and w[:1] in LEADING_SKIP and self._opens_soon(c))
+                     or (c.kind == "verb" and c.imperfect and self._has_conj(w) and self._opens_soon(c))
                      or (c.kind == "according" and (comma or w[:1] in LEADING_SKIP))
                      or (c.kind == "noun" and w.startswith("ب"))
                      or c.kind == "document" and comma)
@@ -176,6 +177,7 @@ class _Ctx:
         j0 = words.first_at_or_after(cue.word_end)
         cue_word = text[cue.start:cue.word_end]
         strict = strip_conj(cue_word) in lex.strict or cue_word in lex.strict
+        conj = self._has_conj(cue_word)
         # the speaker: after the verb (VSO), before it (SVO: الوزير قال، أن خاشقجي طالب),
         # or implicit. Participles never take their subject after them (محذرا الحوثيين:
         # the noun is the addressee).
@@ -183,9 +185,9 @@ class _Ctx:
         opens_mark = any(self.mark_at.get(p) for p in range(cue.word_end, words.starts[j0] if j0 < n else e))
         if cue.kind not in ("participle",) and not (cue.kind == "noun" and cue_word.startswith("ب")) \
                 and not opens_mark:
-            right = self.np.mention(words, j0, n, e)
+            right = self.np.mention(words, j0, n, e, stops=self.speech_opens)
         left = None
-        if cue_word[:1] not in LEADING_SKIP or cue.kind == "noun":
+        if cue.kind != "participle" and (not conj or cue.kind == "noun"):
             left = self.np.left_mention(words, cue.start, s)
         sp = right
         scan_from = j0
@@ -193,10 +195,16 @@ class _Ctx:
             scan_from = words.first_at_or_after(right[1])
         elif left is not None:
             sp = left
+            if right is not None:
+                scan_from = words.first_at_or_after(right[1])
         elif right is not None:
             scan_from = words.first_at_or_after(right[1])
+            if cue.lemma in lex.addressee and definite(words.forms[j0]):
+                sp = None  # ودعت الراغبين إلى …: the addressee, not the speaker
+        if strict and right is not None and sp is not right:
+            return None  # يتراوح ما بين 10 و12 …: "between", not "explained"
         opener = self._find_opener(cue, scan_from, e, strict)
-        if opener is None and scan_from != j0:
+        if opener is None and scan_from != j0 and not strict:
             opener = self._find_opener(cue, j0, e, strict)
             if opener is not None and sp is right:
                 sp = left
@@ -237,13 +245,18 @@ class _Ctx:
         q.frame_start, q.frame_end = cue.start, max(cue.end, min(c_start, q.start))
         return q
 
+    def _has_conj(self, w: str) -> bool:
+        """وقال has the conjunction و; وصف does not (و is its first root letter)."""
+        forms = self.lex.cue_forms
+        return w[:1] in LEADING_SKIP and w not in forms and strip_conj(w) in forms
+
     def _sourceish(self, span: tuple[int, int]) -> bool:
         """Does a mention start with a word that can be a source (title, organisation,
         document, first name, pronoun, agency)?"""
         words = self.words
         i = words.first_at_or_after(span[0])
         f = words.forms[i]
-        return self.np.is_source_word(f) or f in self.lex.pronouns or definite(f) or \
+        return self.np.is_source_word(f) or f in self.lex.pronouns or (definite(f) and f.endswith("ون")) or \
             self.lex.match_agency(words.forms, i) is not None or self.text[span[0] - 2:span[0]].strip() in ("«", "“", '"')
 
     def _extend_to_name(self, sp: tuple[int, int], j_end: int) -> tuple[int, int]:
@@ -259,6 +272,8 @@ class _Ctx:
         name_at = None
         for t in range(j, j_end):
             f = words.forms[t]
+            if f in lex.boundaries:
+                continue  # علي is a name and, folded, the preposition على
             if f in lex.first_names or (f in lex.titles and definite(f) and f not in ("الرئيس", "المدير")):
                 name_at = t
                 break
@@ -345,10 +360,9 @@ class _Ctx:
     def _mark_is_whole_clause(self, m: Mark, e: int) -> bool:
         """After إن, a mark is the whole content when nothing but punctuation follows it
         in the sentence (إن “…”.), otherwise the content is mixed (إن الوضع “خطير”)."""
-        if m.close_at is None:
-            return True
-        rest = self.text[m.close_at + 1:e]
-        return not any(ch.isalnum() for ch in rest[:3]) or not any(ch.isalpha() for ch in rest)
+        # a mark right after the complementiser is the quote, whatever narration
+        # follows it (ان “23 مليار …” وهذا الرقم اقل …)
+        return True
 
     def _skip_space(self, pos: int) -> int:
         text = self.text

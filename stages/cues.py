@@ -74,6 +74,9 @@ class CueFinder:
                 cue = self._according(words, i, b if b in according else w)
                 if cue:
                     out.append(cue)
+                    # the words the phrase took (ما، the verb) are not cues of their own
+                    while i + 1 < n and words.starts[i + 1] < cue.end:
+                        i += 1
                 i += 1
                 continue
             if w in nouns or b in nouns:

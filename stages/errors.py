@@ -61,6 +61,8 @@ MESSAGES = {
     # backends
     "E301": "the stanza backend needs the stanza package: pip install '.[stanza]'",
     "E302": "Stanza Arabic models are not installed in {dir}; run: python run.py models download",
+    "E303": "Stanza Arabic models in {dir} could not be loaded ({error}); run: python run.py models download",
+    "E304": "could not download the Stanza Arabic models into {dir}: {error} (a network connection is needed once)",
 }
 
 

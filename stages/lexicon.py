@@ -65,6 +65,7 @@ class Lexicon:
     according_stopwords: frozenset[str] = frozenset()
     impersonal: frozenset[str] = frozenset()
     strict: frozenset[str] = frozenset()
+    addressee: frozenset[str] = frozenset()
     object_lemmas: frozenset[str] = frozenset()
     config: dict = field(default_factory=dict)
 
@@ -228,6 +229,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         impersonal=frozenset(fold(w) for w in cues.get("impersonal", {}).get("forms", [])),
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
+        addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),
         config=cfg,
     )
 

@@ -30,7 +30,7 @@ class NounPhrases:
         self.heads = lex.titles | lex.organizations | lex.groups | lex.documents | lex.anonymous | lex.media_heads
 
     def mention(self, words: Words, j0: int, jmax: int, e: int, object_mode: bool = False,
-                according: bool = False) -> tuple[int, int] | None:
+                according: bool = False, stops: set[int] | frozenset = frozenset()) -> tuple[int, int] | None:
         """Offsets of the speaker mention starting at word ``j0`` (None if there is none:
         the subject is implicit, as in ``وأضاف أن``)."""
         lex = self.lex
@@ -58,13 +58,17 @@ class NounPhrases:
             f = forms[j]
             if j > j0:
                 gap = text[words.ends[j - 1]:words.starts[j]]
+                g0 = words.ends[j - 1]
+                if stops and any(g0 + o in stops for o in range(len(gap))):
+                    break  # quoted speech opens: وقال سيف “يمكننا …”
                 if any(ch in STOP_GAP for ch in gap):
                     # a name in marks inside the mention: موقع «القوات اللبنانية» الالكتروني
                     if not _name_mark_gap(gap, prev, self.lex):
                         break
-                if f in lex.complementisers:
+                if f in lex.complementisers or f in lex.according_words or strip_conj(f) in lex.according_words:
                     break
-                if f in lex.boundaries and not (f in GOVERNED and bare(prev) in GOVERNED[f]):
+                if f in lex.boundaries and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
+                        j - 2 >= j0 and bare(forms[j - 2]) in GOVERNED[f]))):
                     break
                 if f.startswith("و") and len(f) > 2 and not self.is_source_word(f):
                     rest = f[1:]
@@ -171,6 +175,8 @@ class NounPhrases:
         lex = self.lex
         start = None
         for i, f in enumerate(forms):
+            if f in lex.boundaries:
+                continue
             if f in lex.first_names or strip_conj(f) in lex.first_names:
                 if i + 1 < len(forms) or i == 0:
                     start = i
