@@ -91,7 +91,8 @@ class _Ctx:
             wrap = [p for p in clash if p.start <= q.cue.start <= p.start + 12 and p.speaker_start is not None]
             if wrap and cue.kind != "according":
                 # وافادت 'سانا' انه جاء في بيان …: the earlier quote only relays this one
-                q.wrapper = (wrap[0].speaker_start, wrap[0].speaker_end)
+                q.relay_spans.insert(0, (wrap[0].speaker_start, wrap[0].speaker_end))
+                q.wrapped = True
                 out = [p for p in out if p is not wrap[0]]
                 clash = [p for p in clash if p is not wrap[0]]
             if clash:
@@ -101,7 +102,10 @@ class _Ctx:
                     if any(q.start < p.end and p.start < q.end for p in out):
                         continue
                 elif self._names_outlet(q):
-                    continue  # بحسب «رويترز» on a verb's quote is a relay (relay stage)
+                    # …، وفقا لما ذكرته “المدينة”: the outlet relays the verb's quote
+                    for p in clash:
+                        p.relay_spans.append((q.speaker_start, q.speaker_end))
+                    continue
                 elif all(p.method.endswith(":object") or p.method.endswith("object+implicit") for p in clash):
                     # استبعد … بحسب ما ذكر وكيل اعماله: the according phrase names the source
                     out = [p for p in out if p not in clash]
@@ -203,6 +207,9 @@ class _Ctx:
                 sp = None  # ودعت الراغبين إلى …: the addressee, not the speaker
         if strict and right is not None and sp is not right:
             return None  # يتراوح ما بين 10 و12 …: "between", not "explained"
+        needs = lex.needs.get(cue.lemma)
+        if needs and not any(words.forms[t] in needs for t in range(j0, min(n, j0 + 5))):
+            return None  # وجه is a cue only with نداء / دعوة / رسالة
         opener = self._find_opener(cue, scan_from, e, strict)
         if opener is None and scan_from != j0 and not strict:
             opener = self._find_opener(cue, j0, e, strict)
@@ -326,7 +333,8 @@ class _Ctx:
                 if m is not None and self._mark_is_whole_clause(m, e):
                     return ("comp", j, m.start, m)
                 return ("comp", j, self._skip_space(cs), None)
-            if cue.prep and self._is_prep(f, cue.prep) and (j - j0 <= 4 or words.forms[j0] in lex.boundaries):
+            window = 7 if cue.lemma in lex.needs else 4
+            if cue.prep and self._is_prep(f, cue.prep) and (j - j0 <= window or words.forms[j0] in lex.boundaries):
                 if j + 1 < n and words.forms[j + 1] in comps:
                     cs = words.ends[j + 1]
                     m = self._mark_right_after(cs)
@@ -482,8 +490,12 @@ class _Ctx:
                 break
             if j < n and words.forms[j] in ("فان", "ان", "فانه", "انه", "فانها", "انها"):
                 j += 1
-            if j >= n or words.starts[j] >= cut:
+            if j >= n or words.starts[j] >= e:
                 return None
+            if words.starts[j] >= cut:
+                if words.starts[j] not in self.cue_starts:
+                    return None
+                cut = e  # وبحسب «رويترز»، أضاف الاتحاد …: a wrapper around the next quote
             cs, ce = _trim(text, words.starts[j], cut, strip_stop=True)
             method = "according:before"
         else:
@@ -508,6 +520,8 @@ class _Ctx:
         q.method = method
         q.confidence = 0.6
         q.frame_start, q.frame_end = cue.start, min(e, max(sp[1], cue.end))
+        if method == "according:after":
+            q.frame_end = e  # بحسب ما ذكر وكيل اعماله لصحيفة بيلد …: the outlet follows
         return q
 
 

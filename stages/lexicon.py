@@ -66,6 +66,7 @@ class Lexicon:
     impersonal: frozenset[str] = frozenset()
     strict: frozenset[str] = frozenset()
     addressee: frozenset[str] = frozenset()
+    needs: dict[str, frozenset[str]] = field(default_factory=dict)
     object_lemmas: frozenset[str] = frozenset()
     config: dict = field(default_factory=dict)
 
@@ -230,6 +231,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),
+        needs={v["lemma"]: frozenset(fold(w) for w in v["needs"]) for v in cues.get("verb", []) if v.get("needs")},
         config=cfg,
     )
 

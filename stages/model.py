@@ -74,10 +74,12 @@ class Quote:
     # the attribution frame: cue, speaker and adjuncts (where لـ«X» and في بيان live)
     frame_start: int = 0
     frame_end: int = 0
-    mention_gender: str = ""
-    # a relay wrapper around this quote: وافادت 'سانا' انه [جاء في بيان …]; the
-    # wrapper's speaker mention (normalised offsets), read by the relay stage
-    wrapper: Optional[tuple[int, int]] = None  # "f" / "m" / "" as the cue's agreement tells
+    mention_gender: str = ""  # "f" / "m" / "" as the cue's agreement tells
+    # mentions that relay this quote, found by the content stage (normalised offsets):
+    # a wrapper (وافادت 'سانا' انه [جاء في بيان …]) or an "according to" phrase naming
+    # an outlet on a verb's quote (…، وفقا لما ذكرته “المدينة”); read by the relay stage
+    relay_spans: list[tuple[int, int]] = field(default_factory=list)
+    wrapped: bool = False  # the first of relay_spans is a wrapper around the whole quote
     # --- original-text offsets, filled by the attribution stage ---
     ostart: int = 0
     oend: int = 0

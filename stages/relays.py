@@ -16,6 +16,7 @@ from .lexicon import Agency, Lexicon, load_lexicon
 from .model import Quote
 from .words import Words, strip_conj
 
+FILLERS = {"الرسمي", "الرسميه", "الخاص", "الخاصه", "بموقع", "موقع", "الالكتروني", "علي", "في", "له", "لها"}
 TOLD_HEADS = {"تصريح", "تصريحات", "حديث", "مقابله", "لقاء", "اتصال", "مداخله", "حوار"}
 
 
@@ -36,6 +37,7 @@ class RelayTracer:
     def __call__(self, doc: Doc) -> Doc:
         words: Words = doc.user_data["isnad_words"]
         text = doc._.isnad_norm.text
+        self.orig, self.norm = doc.text, doc._.isnad_norm
         quotes: list[Quote] = doc._.isnad_quotes
         credits = self.document_credits(text, words, doc._.isnad_paragraphs)
         quotes = self._unwrap(text, words, quotes, credits, doc._.isnad_sentences)
@@ -91,101 +93,133 @@ class RelayTracer:
         return out
 
     def _unwrap(self, text, words, quotes, credits, sents):
-        """A quote by an agency whose content is itself attributed speech is a relay
-        wrapper (وافادت 'سانا' انه جاء في بيان …): drop it, credit the agency."""
-        keep = []
+        """Relay mentions the content stage found: a wrapper in the first sentence is
+        the article's opening credit (وافادت 'سانا' انه جاء في بيان …); elsewhere, and
+        for "according to" phrases naming an outlet, a relay of that quote."""
         for q in quotes:
-            if q.wrapper is not None:
-                ag = self._agency_in(words, *q.wrapper)
-                if ag is not None:
-                    if q.start < 300 and all(c[0] is not ag for c in credits):
-                        credits.append((ag, *q.wrapper))
-                    elif q.start >= 300:
-                        q.relayed_by.append(ag.name)
-                        q.sources.append({"source": ag.name, "source_type": ag.type, "relation": "reported_by",
-                                          "start": q.wrapper[0], "end": q.wrapper[1]})
-        for i, q in enumerate(quotes):
-            ag = self._agency_in(words, q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
-            inner = [p for p in quotes if p is not q and q.start <= p.cue.start < q.end]
-            if ag is not None and inner:
-                if q.sentence == 0 or q.start < 200 and i == 0:
-                    if all(c[0] is not ag for c in credits):
-                        credits.append((ag, q.speaker_start, q.speaker_end))
-                else:
-                    for p in inner:
-                        p.relayed_by.append(ag.name)
-                        p.sources.append({"source": ag.name, "source_type": ag.type, "relation": "reported_by",
-                                          "start": q.speaker_start, "end": q.speaker_end})
-                continue
-            keep.append(q)
-        return keep
+            for n_span, (s, e) in enumerate(q.relay_spans):
+                ag = self._agency_in(words, s, e) or self._outlet_after_head(words, s, e)
+                if ag is None:
+                    continue
+                if q.wrapped and n_span == 0 and q.sentence == 0:
+                    if all(c[0].name != ag.name for c in credits):
+                        credits.append((ag, s, e))
+                elif ag.name not in q.relayed_by:
+                    q.relayed_by.append(ag.name)
+                    q.sources.append({"source": ag.name, "source_type": ag.type, "relation": "reported_by",
+                                      "start": s, "end": e})
+        return quotes
 
     def _agency_in(self, words: Words, s: int, e: int) -> Agency | None:
         k = words.first_at_or_after(s)
         while k < len(words) and words.starts[k] < e:
-            hit = self.lex.match_agency(words.forms, k)
-            if hit and hit[0].type == "agency":
+            hit = self.lex.match_agency(words.forms, k) or self._match_prefixed(words.forms, k)
+            if hit:
                 return hit[0]
-            if hit is None and strip_conj(words.forms[k]) != words.forms[k]:
-                pass
             k += 1
         return None
 
+    def _outlet_after_head(self, words: Words, s: int, e: int) -> Agency | None:
+        """صحيفة ديلي تلغراف، قناة فوكس نيوز: an outlet missing from the lexicon, named
+        by the words after a media head (up to three, stopping at a boundary)."""
+        k = words.first_at_or_after(s)
+        forms = words.forms
+        while k < len(forms) and words.starts[k] < e + 60:
+            f = forms[k]
+            b = f[1:] if f.startswith("ل") and len(f) > 3 else f
+            if f in self.lex.media_heads or b in self.lex.media_heads:
+                j = k + 1
+                while j < len(forms) and (forms[j] in FILLERS or forms[j] in self.lex.media_heads):
+                    j += 1
+                for t in range(j, min(len(forms), j + 3)):
+                    hit = self.lex.match_agency(forms, t)
+                    if hit:
+                        return hit[0]
+                out = []
+                while j < len(forms) and len(out) < 3 and forms[j] not in self.lex.boundaries \
+                        and forms[j] not in self.lex.complementisers and not self._punct_between(words, j - 1, j, out):
+                    if out and forms[j].startswith("ال") and forms[j].endswith(("يه", "ي")):
+                        break  # بيلد الالمانية: a nationality adjective, not part of the name
+                    out.append(self.orig[self.norm.to_orig(words.starts[j]):self.norm.to_orig_end(words.ends[j])])
+                    j += 1
+                if out:
+                    return Agency(" ".join(out), "outlet", (tuple(forms[k + 1:j]),))
+                return None
+            k += 1
+        return None
+
+    @staticmethod
+    def _punct_between(words: Words, i: int, j: int, taken: list) -> bool:
+        gap = words.gap(i, j)
+        if not taken:
+            return any(ch in gap for ch in "،,.:؛()")
+        return any(ch in gap for ch in "،,.:؛()«»“”\"")
+
     # ------------------------------------------------------------- frames
+    TRIGGERS = {"ل", "عبر", "علي", "في", "عن", "عنه", "عنها", "نقل", "نقلت", "ذكرت", "ذكر", "افادت", "اوردت",
+                "بموقع", "بحساب", "حسبما", "بحسب", "حسب", "وفق", "وفقا", "لما", "ذكرته", "نقلته", "اوردته",
+                "ما", "مع", "لقناه", "لصحيفه", "لوكاله", "لموقع", "لمجله", "لاذاعه"}
+
     def frame_relays(self, words: Words, q: Quote):
-        """Relays named in the quote's frame: لـ«X»، لصحيفة X، في حديث لقناة X، عبر تويتر."""
-        s = q.frame_start
-        e = q.frame_end
+        """Relays named in the quote's frame: لـ«X»، لصحيفة X، في حديث لقناة X، عبر
+        تويتر، حسبما نقل عنه التلفزيون الرسمي. The speaker mention itself is skipped."""
+        s, e = q.frame_start, q.frame_end
         if e <= s:
             return []
         forms = words.forms
         k = words.first_at_or_after(s)
         out = []
         sp_s, sp_e = q.speaker_start, q.speaker_end
+        according = q.cue.kind == "according"
         while k < len(forms) and words.starts[k] < e:
-            if sp_s is not None and sp_s <= words.starts[k] < sp_e and q.cue.kind != "according":
+            in_speaker = sp_s is not None and sp_s <= words.starts[k] < sp_e
+            if in_speaker and not according:
                 k += 1
                 continue
             f = forms[k]
-            cand = None
-            # لـ«الشرق الأوسط» / لـ X: the ل is a word of its own after tatweel removal
-            if f == "ل" and k + 1 < len(forms):
-                cand = (k + 1, "told_to")
-            elif f.startswith("ل") and len(f) > 2:
-                rest = f[1:]
-                if rest in self.lex.media_heads or ("ال" + rest[1:] if rest.startswith("ل") else rest) in self.lex.media_heads:
-                    cand = (k + 1, "told_to")
-                else:
-                    forms_tmp = forms[k:k + 1]
-                    del forms_tmp
-                    hit = self._match_prefixed(forms, k, rest)
-                    if hit:
-                        out.append((hit[0], words.starts[k], words.ends[k + hit[1] - 1], "told_to"))
-            elif f in ("عبر", "علي", "في", "بموقع", "بحساب") or f in self.lex.media_heads:
-                cand = (k + 1, "reported_by" if f not in ("عبر",) else "reported_by")
-            elif q.cue.kind == "according" and sp_s is not None and sp_s <= words.starts[k] < sp_e:
-                cand = (k, "reported_by")
-            if cand:
-                j, rel = cand
-                # skip media heads: صحيفة، قناة، حسابه، موقع
-                while j < len(forms) and words.starts[j] < e + 40 and (
-                        forms[j] in self.lex.media_heads or strip_conj(forms[j]) in TOLD_HEADS
-                        or forms[j] in ("الرسمي", "بموقع", "موقع", "في", "علي", "له", "لها")):
-                    j += 1
-                if j < len(forms):
-                    hit = self.lex.match_agency(forms, j)
-                    if hit and (hit[0].type != "outlet" or rel == "told_to" or forms[j - 1] in self.lex.media_heads
-                                or q.cue.kind == "according" or forms[k] in ("عبر",)):
-                        out.append((hit[0], words.starts[j], words.ends[j + hit[1] - 1], rel))
+            prev = forms[k - 1] if k else ""
+            # the word before, skipping media heads and told-to nouns (في حديث لقناة X)
+            t = k - 1
+            while t >= 0 and (forms[t] in self.lex.media_heads or strip_conj(forms[t]) in TOLD_HEADS
+                              or forms[t] in ("الرسمي", "موقع", "الخاص", "الرسميه")):
+                t -= 1
+            trig = forms[t] if t >= 0 else ""
+            hit = None
+            if trig in self.TRIGGERS or prev in self.TRIGGERS or (according and in_speaker) or k == words.first_at_or_after(s):
+                hit = self.lex.match_agency(forms, k)
+            if hit is None and f.startswith("ل") and len(f) > 2:
+                hit = self._match_prefixed(forms, k)
+            if hit is None and (f in self.lex.media_heads or (f.startswith("ل") and f[1:] in self.lex.media_heads)) \
+                    and (trig in self.TRIGGERS or f.startswith("ل") or according):
+                ag = self._outlet_after_head(words, words.starts[k], words.ends[k])
+                if ag is not None:
+                    out.append((ag, words.starts[k], words.ends[min(len(forms) - 1, k + len(ag.keys[0]))],
+                                "told_to" if f.startswith("ل") else "reported_by"))
+                    k += 1 + len(ag.keys[0])
+                    continue
+            if hit:
+                ag, n = hit
+                if ag.type == "outlet" and not (trig in self.TRIGGERS or prev in self.TRIGGERS or f.startswith("ل")
+                                                 or according):
+                    k += 1
+                    continue
+                rel = "told_to" if (prev == "ل" or f.startswith("ل") or trig.startswith("ل")) else "reported_by"
+                out.append((ag, words.starts[k], words.ends[k + n - 1], rel))
+                k += n
+                continue
             k += 1
         return out
 
-    def _match_prefixed(self, forms, k, rest):
+    def _match_prefixed(self, forms, k):
+        """لرويترز، للشرق الأوسط: an agency name behind the preposition لـ."""
+        f = forms[k]
+        if not f.startswith("ل") or len(f) < 3:
+            return None
         tmp = list(forms[k:k + 4])
-        tmp[0] = rest
+        tmp[0] = f[1:]
         hit = self.lex.match_agency(tmp, 0)
-        if hit is None and rest.startswith("ل"):
-            tmp[0] = "ا" + rest
+        if hit is None and f.startswith("لل"):
+            tmp[0] = "ا" + f[1:]
             hit = self.lex.match_agency(tmp, 0)
         return hit
 
@@ -197,6 +231,9 @@ class RelayTracer:
         for q in quotes:
             if q.relayed_by:
                 cur_sid, cur, cur_src = q.speaker_id, list(q.relayed_by), list(q.sources)
+                continue
+            if q.method.endswith(":svo") and not q.implicit:
+                cur_sid, cur, cur_src = None, [], []  # يذكر أن خاشقجي طالب …: background, a new attribution
                 continue
             if q.speaker_id is not None and q.speaker_id == cur_sid and cur:
                 q.relayed_by = list(cur)

@@ -67,6 +67,9 @@ class NounPhrases:
                         break
                 if f in lex.complementisers or f in lex.according_words or strip_conj(f) in lex.according_words:
                     break
+                cf = lex.cue_forms.get(f) or lex.cue_forms.get(strip_conj(f))
+                if cf is not None and cf.kind == "verb" and f not in self.heads and f not in lex.first_names:
+                    break  # وتابع الشيخ عبدالعزيز آل الشيخ [يقول]:
                 if f in lex.boundaries and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
                         j - 2 >= j0 and bare(forms[j - 2]) in GOVERNED[f]))):
                     break
