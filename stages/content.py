@@ -343,6 +343,9 @@ class _Ctx:
                     return ("comp", j, self._skip_space(cs), None)
                 if strict:
                     return None
+                m = self._mark_right_after(words.ends[j])
+                if m is not None:
+                    return ("prep", j, m.start, m)  # أعلن الحزب عن «استشهاده …»
                 if cue.prep == "ب":
                     return ("prep", j, words.starts[j] + 1, None)
                 return ("prep", j, self._skip_space(words.ends[j]), None)

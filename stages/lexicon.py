@@ -18,7 +18,7 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "isnad.toml
 
 LEXICON_KEYS = (
     "cues", "agencies", "titles", "organizations", "groups", "documents", "anonymous",
-    "pronouns", "boundaries", "first_names", "according_stopwords",
+    "pronouns", "boundaries", "first_names", "according_stopwords", "name_introducers",
 )
 
 
@@ -63,6 +63,7 @@ class Lexicon:
     boundaries: frozenset[str] = frozenset()
     first_names: frozenset[str] = frozenset()
     according_stopwords: frozenset[str] = frozenset()
+    name_introducers: frozenset[str] = frozenset()
     impersonal: frozenset[str] = frozenset()
     strict: frozenset[str] = frozenset()
     addressee: frozenset[str] = frozenset()
@@ -228,6 +229,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         first_names=_read_list(paths["first_names"], "first_names"),
         according_stopwords=_read_list(paths["according_stopwords"], "according_stopwords"),
         impersonal=frozenset(fold(w) for w in cues.get("impersonal", {}).get("forms", [])),
+        name_introducers=_read_list(paths["name_introducers"], "name_introducers"),
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),

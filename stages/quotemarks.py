@@ -36,13 +36,15 @@ _INTRO = re.compile(r"(?::|\b(?:ان|انه|بان|قال|قالت|يقول|تق
 def make_quotemarks(nlp: Language, name: str, config_path: str | None, max_name_words: int) -> "QuoteMarks":
     lex = load_lexicon(config_path)
     return QuoteMarks(max_name_words=lex.config.get("quotes", {}).get("max_name_words", max_name_words),
-                      agencies={k for a in lex.agencies for k in a.keys})
+                      agencies={k for a in lex.agencies for k in a.keys},
+                      introducers=lex.name_introducers | lex.media_heads | lex.organizations)
 
 
 class QuoteMarks:
-    def __init__(self, max_name_words: int = 4, agencies: set | None = None):
+    def __init__(self, max_name_words: int = 4, agencies: set | None = None, introducers: frozenset = frozenset()):
         self.max_name_words = max_name_words
         self.agencies = agencies or set()
+        self.introducers = introducers
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.isnad_norm.text
@@ -110,7 +112,17 @@ class QuoteMarks:
         # one or two words after a verb, which are its subject (وأضافت «تسلا» أنها)
         if before.rstrip().endswith(":") or (len(words) > 2 and _INTRO.search(before)):
             return False
-        return True
+        if len(words) == 1:
+            return True
+        # two to four words: a name after an introducing noun (تنظيم «…»، موقع «…») or a
+        # preposition clitic (لـ«…»), otherwise a quoted fragment (الوضع "خطير جدا")
+        prev = WORD.findall(text[max(0, m.open_at - 30):m.open_at])
+        p = prev[-1] if prev else ""
+        if not prev or text[m.open_at - 1:m.open_at] in "ـل" or p in ("ل", "ب"):
+            return True
+        bare_p = p[2:] if p.startswith("ال") else p
+        bare_p = bare_p[1:] if bare_p[:1] in "وبل" and len(bare_p) > 3 else bare_p
+        return p in self.introducers or bare_p in self.introducers or ("ال" + bare_p) in self.introducers
 
 
 def _mark(text: str, o: int, c: int, oc: str) -> Mark:

@@ -62,12 +62,21 @@ class SpeakerResolver:
                 q.pronoun = True
                 q.implicit = True
                 continue
+            prefix_lam = forms[0].startswith("ل") and len(forms[0]) > 3 and q.cue.kind == "according"
+            if prefix_lam and not forms[0].startswith("لل"):
+                # وفقا لبيان تحليلي: the mention starts after the preposition لـ
+                q.speaker_start += 1
+                forms[0] = forms[0][1:]
             surface = WORD_RE.findall(orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)])
             if len(surface) != len(forms):
                 surface = forms
+            if prefix_lam and forms[0].startswith("لل"):
+                # وفقا للمرصد السوري: ل fused with the article; the name is المرصد السوري
+                forms[0] = "ا" + forms[0][1:]
+                surface = ["ا" + surface[0][1:]] + surface[1:]
             q.speaker_type = self.np.classify(forms)
             q.speaker_name = self.np.name_of(forms, surface) if q.speaker_type == "person" else \
-                orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)]
+                (" ".join(surface) if prefix_lam else orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)])
         self._resolve(quotes)
         doc._.isnad_speakers = self._cluster(quotes, doc)
         return doc
