@@ -149,12 +149,26 @@ class _Ctx:
                      or (c.kind == "according" and (comma or w[:1] in LEADING_SKIP))
                      or (c.kind == "noun" and w.startswith("ب"))
                      or c.kind == "document" and comma)
+            if not opens and c.kind == "verb" and c.imperfect:
+                # … والمصادر تتحدث عن …: a new source named before its verb (SVO)
+                lm = self.np.left_mention(words, c.start, 0)
+                if lm is not None:
+                    head = text[lm[0]:lm[0] + 1]
+                    lbefore = text[max(0, lm[0] - 3):lm[0]]
+                    if head in LEADING_SKIP and self._has_conj_word(words.first_at_or_after(lm[0])) or \
+                            "،" in lbefore or "," in lbefore:
+                        opens, anchor = True, lm[0]
             if opens:
                 cut = anchor
                 while cut > 0 and text[cut - 1] in " ،,\n\t-–":
                     cut -= 1
                 return cut
         return e
+
+    def _has_conj_word(self, i: int) -> bool:
+        """والمصادر: a source noun with the conjunction و in front."""
+        f = self.words.forms[i]
+        return f[:1] in LEADING_SKIP and self.np.is_source_word(f[1:])
 
     def _opens_soon(self, c: Cue) -> bool:
         """A complementiser, colon or mark within three words after the cue."""
@@ -205,7 +219,7 @@ class _Ctx:
             scan_from = words.first_at_or_after(right[1])
             if cue.lemma in lex.addressee and definite(words.forms[j0]):
                 sp = None  # ودعت الراغبين إلى …: the addressee, not the speaker
-        if strict and right is not None and sp is not right:
+        if strict and right is not None and not self._sourceish(right):
             return None  # يتراوح ما بين 10 و12 …: "between", not "explained"
         needs = lex.needs.get(cue.lemma)
         if needs and not any(words.forms[t] in needs for t in range(j0, min(n, j0 + 5))):

@@ -15,6 +15,12 @@ from .model import Cue
 from .words import Words, strip_conj
 
 
+# name particles: a cue-looking word after them is part of a name (علي بن أبي طالب)
+NAME_PARTICLES = {"بن", "ابن", "ابو", "ابي", "عبد", "ام", "بنت"}
+RELATIVE = {"ما", "مما", "بما", "فيما"}
+NOT_ACCORDING = {"فحسب"}  # "only", not ف + حسب
+
+
 @Language.factory(
     "isnad_cues",
     requires=["doc._.isnad_norm", "doc._.isnad_sentences"],
@@ -70,6 +76,13 @@ class CueFinder:
                                word_end=words.ends[i + k - 1]))
                 i += k
                 continue
+            prev = forms[i - 1] if i else ""
+            if prev in NAME_PARTICLES:
+                i += 1  # علي بن أبي طالب: a name, not the verb طالب
+                continue
+            if w in NOT_ACCORDING:
+                i += 1
+                continue
             if b in according or w in according:
                 cue = self._according(words, i, b if b in according else w)
                 if cue:
@@ -85,6 +98,8 @@ class CueFinder:
                 i += 1
                 continue
             f = cue_forms.get(w) or cue_forms.get(b)
+            if f is not None and f.imperfect and prev in RELATIVE:
+                f = None  # وهو ما يشير إلى أن …: the narration's own inference
             if f is not None:
                 # impersonal يذكر أن / يشار إلى أن: narration, no source
                 if (b in lex.impersonal or w in lex.impersonal) and i + 1 < n and (

@@ -54,6 +54,7 @@ MESSAGES = {
     "E108": "processing failed: {error}",
     "E109": "duplicate document id {doc_id} within this run (first seen in {first})",
     "E110": "document is too large ({n_chars} characters, limit {limit})",
+    "E111": "file could not be read as {kind}: {error}",
     # output / run state
     "E201": "output folder {path} is locked by another run (pid {pid}); wait for it or remove {lock} if that process is gone",
     "E202": "output folder {path} is not writable: {error}",

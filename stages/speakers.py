@@ -77,29 +77,41 @@ class SpeakerResolver:
             q.speaker_type = self.np.classify(forms)
             q.speaker_name = self.np.name_of(forms, surface) if q.speaker_type == "person" else \
                 (" ".join(surface) if prefix_lam else orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)])
-        self._resolve(quotes)
+        self._resolve(quotes, doc)
         doc._.isnad_speakers = self._cluster(quotes, doc)
         return doc
 
-    def _resolve(self, quotes: list[Quote]) -> None:
+    def _has_name(self, name: str) -> bool:
+        return any(w in self.lex.first_names for w in WORD_RE.findall(fold(name)))
+
+    def _resolve(self, quotes: list[Quote], doc: Doc) -> None:
         for i, q in enumerate(quotes):
             if not q.implicit:
                 continue
             fem = q.cue.feminine
             best = None
+            mismatch = False
             for k in range(i - 1, -1, -1):
                 p = quotes[k]
                 if p.speaker_name is None:
                     continue
-                if fem and p.speaker_type == "person" and not _feminine_name(p.speaker_name):
+                if fem and p.speaker_type in ("person", "unknown") and not _feminine_name(p.speaker_name):
                     if best is None:
                         best = k
+                        mismatch = True
                     continue
                 if not fem and p.speaker_type in ("organization",) and q.cue.kind == "verb" and best is None:
                     best = k
                     continue
                 best = k
                 break
+            if (best is None or mismatch) and fem:
+                ent = self._feminine_entity(doc, q, quotes[best].start if best is not None else 0)
+                if ent is not None:
+                    q.speaker_name, q.speaker_type = ent, "organization"
+                    q.method += "+implicit-entity"
+                    q.confidence = round(q.confidence * 0.8, 3)
+                    continue
             if best is not None:
                 p = quotes[best]
                 q.antecedent = best
@@ -107,6 +119,25 @@ class SpeakerResolver:
                 q.speaker_type = p.speaker_type
                 q.method += "+implicit"
                 q.confidence = round(q.confidence * 0.9, 3)
+
+    def _feminine_entity(self, doc: Doc, q: Quote, floor: int) -> str | None:
+        """وتخطط «تسلا» … وقالت إنها …: a feminine cue with no fitting earlier speaker
+        takes the nearest name in marks or organisation noun (الشركة، الوزارة) before it."""
+        text = doc._.isnad_norm.text
+        lo = max(floor, q.cue.start - 400)
+        best = None
+        for m in doc._.isnad_marks or []:
+            if m.is_name and lo <= m.open_at < q.cue.start:
+                best = (m.start, m.end)
+        for mt in WORD_RE.finditer(text, lo, q.cue.start):
+            w = mt.group()
+            if w.startswith("ال") and w.endswith("ه") and w in self.lex.organizations:
+                if best is None or mt.start() > best[0]:
+                    best = (mt.start(), mt.end())
+        if best is None:
+            return None
+        norm = doc._.isnad_norm
+        return doc.text[norm.to_orig(best[0]):norm.to_orig_end(best[1])]
 
     def _cluster(self, quotes: list[Quote], doc: Doc) -> list[Speaker]:
         clusters: list[Speaker] = []
@@ -138,6 +169,10 @@ class SpeakerResolver:
                 sp = clusters[hit]
                 if q.speaker_name not in sp.aliases:
                     sp.aliases.append(q.speaker_name)
+                if sp.type == "person" and q.speaker_type == "person" and not self._has_name(q.speaker_name) \
+                        and self._has_name(sp.name):
+                    # ولفت المشرف العام على وكالة التنمية: a title alone names the person met before
+                    q.speaker_name = sp.name
                 cluster_words[hit] |= ws | mention_ws
                 # the fullest personal name becomes the cluster's name
                 if sp.type == q.speaker_type == "person" and len(q.speaker_name.split()) > len(sp.name.split()) <= 5:

@@ -170,6 +170,8 @@ class NounPhrases:
             return "agency"
         if len(mention_forms) <= 3 and not definite(head):
             return "person"
+        if 2 <= len(mention_forms) <= 3 and not definite(mention_forms[-1]):
+            return "person"  # الون موسك: أل- at the start of a foreign first name
         return "unknown"
 
     def name_of(self, forms: list[str], surface: list[str]) -> str:
