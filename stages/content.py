@@ -133,7 +133,7 @@ class _Ctx:
         text, words, lex = self.text, self.words, self.lex
         for c in cues[idx + 1:]:
             w = text[c.start:c.word_end]
-            if (strip_conj(w) in lex.strict or w in lex.strict) and not self._opens_soon(c):
+            if self._is_strict(c, w) and not self._opens_soon(c):
                 continue
             pw = self._prev_word(c.start)
             anchor = c.start
@@ -194,7 +194,7 @@ class _Ctx:
         n = len(words)
         j0 = words.first_at_or_after(cue.word_end)
         cue_word = text[cue.start:cue.word_end]
-        strict = strip_conj(cue_word) in lex.strict or cue_word in lex.strict
+        strict = self._is_strict(cue, cue_word)
         conj = self._has_conj(cue_word)
         # the speaker: after the verb (VSO), before it (SVO: الوزير قال، أن خاشقجي طالب),
         # or implicit. Participles never take their subject after them (محذرا الحوثيين:
@@ -265,6 +265,21 @@ class _Ctx:
                 q.method += ":svo"
         q.frame_start, q.frame_end = cue.start, max(cue.end, min(c_start, q.start))
         return q
+
+    def _known_name(self, sp: tuple[int, int]) -> bool:
+        """A bare name (وفق عبدالرحمن) counts when the document names that person
+        elsewhere with a cue or a title."""
+        words = self.words
+        i = words.first_at_or_after(sp[0])
+        f = words.forms[i]
+        if f in self.lex.first_names:
+            return True
+        text = self.text
+        return text.count(f) > 1 and len(f) > 3
+
+    def _is_strict(self, cue: Cue, w: str) -> bool:
+        lex = self.lex
+        return strip_conj(w) in lex.strict or w in lex.strict or cue.lemma in lex.strict_lemmas
 
     def _has_conj(self, w: str) -> bool:
         """وقال has the conjunction و; وصف does not (و is its first root letter)."""
@@ -399,10 +414,20 @@ class _Ctx:
     def _postposed(self, k: int, s: int, e: int, cue: Cue) -> Quote | None:
         """…، قال الوزير. / …، كما أفاد متحدث باسم … / «…»، قال X."""
         text, words = self.text, self.words
+        if cue.lemma not in self.lex.postposed or cue.kind != "verb":
+            return None
         before = text[s:cue.start].rstrip()
         pw = self._prev_word(cue.start)
         comma = before.endswith(("،", ",")) or pw in ("كما", "حسبما")
         if not comma:
+            return None
+        # after the cue: a source and at most a few adjunct words to the sentence end
+        j0 = words.first_at_or_after(cue.word_end)
+        sp0 = self.np.mention(words, j0, len(words), e)
+        if sp0 is None or not self._sourceish(sp0):
+            return None
+        tail = [w for w in text[sp0[1]:e].split() if any(ch.isalpha() for ch in w)]
+        if len(tail) > 6:
             return None
         end = len(before) + s
         if pw in ("كما",):
@@ -490,6 +515,9 @@ class _Ctx:
         sp = self.np.mention(words, j0, n, e, according=True)
         if sp is None:
             return None
+        bare_phrase = len(text[cue.start:cue.end].split()) == 1
+        if bare_phrase and not self._sourceish(sp) and not self._known_name(sp):
+            return None  # بحسب التربية والنشأة: "depending on", not a source
         lead = text[s:cue.start]
         lead_words = [w for w in lead.split() if any(ch.isalpha() for ch in w)]
         after_spk = words.first_at_or_after(sp[1])

@@ -21,6 +21,14 @@ RELATIVE = {"ما", "مما", "بما", "فيما"}
 NOT_ACCORDING = {"فحسب"}  # "only", not ف + حسب
 
 
+def _no_object(w: str) -> str:
+    """ذكرته -> ذكرت, نقلته -> نقلت, اوردته -> اوردت: drop an object pronoun."""
+    for suf in ("ته", "تها", "ه", "ها"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: len(w) - len(suf)] + ("ت" if suf.startswith("ت") else "")
+    return w
+
+
 @Language.factory(
     "isnad_cues",
     requires=["doc._.isnad_norm", "doc._.isnad_sentences"],
@@ -124,8 +132,9 @@ class CueFinder:
             j += 1
         if w in ("حسبما", "بحسبما", "وفقما") or end != words.ends[i]:
             # a verb may follow: بحسب ما ذكر، حسبما نقل
-            if j < n and (self.lex.cue_forms.get(forms[j]) or self.lex.cue_forms.get(strip_conj(forms[j]))):
-                end = words.ends[j]
+            if j < n and (self.lex.cue_forms.get(forms[j]) or self.lex.cue_forms.get(strip_conj(forms[j]))
+                          or self.lex.cue_forms.get(_no_object(forms[j]))):
+                end = words.ends[j]  # بحسب ما ذكر، وفقا لما ذكرته
             return Cue(words.starts[i], end, w, "according", word_end=end)
         if j >= n:
             return None

@@ -66,6 +66,8 @@ class Lexicon:
     name_introducers: frozenset[str] = frozenset()
     impersonal: frozenset[str] = frozenset()
     strict: frozenset[str] = frozenset()
+    strict_lemmas: frozenset[str] = frozenset()
+    postposed: frozenset[str] = frozenset()
     addressee: frozenset[str] = frozenset()
     needs: dict[str, frozenset[str]] = field(default_factory=dict)
     object_lemmas: frozenset[str] = frozenset()
@@ -232,6 +234,8 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         name_introducers=_read_list(paths["name_introducers"], "name_introducers"),
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
+        strict_lemmas=frozenset(cues.get("strict", {}).get("lemmas", [])),
+        postposed=frozenset(cues.get("postposed", {}).get("lemmas", [])),
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),
         needs={v["lemma"]: frozenset(fold(w) for w in v["needs"]) for v in cues.get("verb", []) if v.get("needs")},
         config=cfg,

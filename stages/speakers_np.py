@@ -113,7 +113,11 @@ class NounPhrases:
             # take the noun phrase from its head: دراسة بريطانية، الدول الضامنة
             while start > first and (self.is_source_word(words.forms[start - 1]) or words.forms[start - 1] in lex.first_names):
                 start -= 1
-            return words.starts[start], words.ends[i]
+            off = words.starts[start]
+            f0 = words.forms[start]
+            if f0[:1] in "وف" and self.is_source_word(f0[1:]) and f0 not in self.heads:
+                off += 1  # والمصادر تتحدث: the mention is المصادر, without the conjunction
+            return off, words.ends[i]
         # a short bare name after أن/إن/كما: أن خاشقجي طالب
         prev = words.forms[first - 1] if first > 0 else ""
         if i - first <= 2 and (prev in lex.complementisers or prev in ("كما",)) and words.starts[first] >= s:
