@@ -67,7 +67,8 @@ def check_doc(rec: Record, doc) -> list[str]:
     n = len(text)
     bad: list[str] = []
     assert doc.text == text
-    assert "isnad_quotes" in doc.spans
+    for key in ("isnad_quotes", "isnad_cues", "isnad_speakers"):
+        assert key in doc.spans, key
     rows = doc_rows(doc, rec)
     for r in rows["sentences"]:
         if not _in_bounds(r["start"], r["end"], n) or text[r["start"]:r["end"]] != r["text"]:
@@ -89,6 +90,24 @@ def check_doc(rec: Record, doc) -> list[str]:
         sid = r["sentence_id"]
         if not 0 <= sid < len(rows["sentences"]):
             bad.append(f"{qid} sentence_id {sid}")
+    sents = [(r["start"], r["end"]) for r in rows["sentences"]]
+    if any(a[1] > b[0] for a, b in zip(sents, sents[1:])):
+        bad.append("sentences overlap or are out of order")
+    quotes = doc._.isnad_quotes
+    for i, q in enumerate(quotes):
+        if 0 <= q.sentence < len(sents) and not sents[q.sentence][0] <= q.ostart < sents[q.sentence][1]:
+            bad.append(f"quote {i} does not start in its sentence {q.sentence}")
+        # the frame (cue, speaker) lies outside the content, except for an "according to"
+        # phrase inside the claim it qualifies (content on both sides of it)
+        if q.cue.kind != "according":
+            if q.ocue_start < q.oend and q.ostart < q.ocue_end:
+                bad.append(f"quote {i}: cue inside content")
+            if q.ospeaker_start is not None and q.ospeaker_start < q.oend and q.ostart < q.ospeaker_end:
+                bad.append(f"quote {i}: speaker inside content")
+        for j in range(i + 1, len(quotes)):
+            p = quotes[j]
+            if p.ostart < q.oend and q.ostart < p.oend and p.parent is None and q.parent is None:
+                bad.append(f"quotes {i} and {j} overlap (one quote per content span)")
     for r in rows["sources"]:
         if not _in_bounds(r["start"], r["end"], n) or r["start"] == r["end"]:
             bad.append(f"source {r['quote_id']} hop {r['hop']} {r['start']}..{r['end']}")

@@ -77,19 +77,32 @@ def test_quote_over_several_sentences(nlp):
     assert text[q.ostart:q.oend] == "لن نتراجع. سنواصل العمل! هل تسمعون؟ حتى النهاية"
 
 
-def test_reopened_mark_at_each_paragraph_is_one_quote(nlp):
-    text = ("وقال الرئيس: «نحن لن نتراجع عن موقفنا الثابت.\n"
-            "«ونحن ماضون في طريقنا حتى النهاية».\n"
-            "وانتهى اللقاء.")
+@pytest.mark.parametrize("open_, close", [("«", "»"), ("“", "”")])
+@pytest.mark.parametrize("paragraphs", [
+    ["نحن لن نتراجع عن موقفنا الثابت.", "ونحن ماضون في طريقنا حتى النهاية"],
+    ["لم نكن في يومنا.", "سنعود أقوى في المباراة المقبلة.", "الجمهور يستحق الأفضل"],
+], ids=["two-paragraphs", "three-paragraphs"])
+def test_reopened_mark_at_each_paragraph_is_one_quote(nlp, open_, close, paragraphs):
+    body = f"\n{open_}".join(paragraphs)
+    text = f"وقال الرئيس: {open_}{body}{close}.\nوانتهى اللقاء."
     doc = nlp(text)
     (m,) = speech(doc)
     inner = orig_inner(doc, m)
-    assert inner.startswith("نحن لن نتراجع")
-    assert inner.endswith("حتى النهاية")
+    assert inner == body
+    assert m.close_at is not None
     quotes = doc._.isnad_quotes
     assert len(quotes) == 1
-    assert text[quotes[0].ostart:quotes[0].oend] == inner
-    assert "وانتهى" not in inner
+    assert quotes[0].kind == "direct"
+    assert text[quotes[0].ostart:quotes[0].oend] == body
+    assert "الرئيس" in text[quotes[0].ospeaker_start:quotes[0].ospeaker_end]
+
+
+def test_unclosed_paragraph_not_reopened_stays_in_its_paragraph(nlp):
+    text = "وقال الرئيس: «نحن لن نتراجع عن موقفنا الثابت.\nوانتهى اللقاء بعد ساعتين من النقاش."
+    doc = nlp(text)
+    (m,) = speech(doc)
+    assert m.close_at is None
+    assert orig_inner(doc, m) == "نحن لن نتراجع عن موقفنا الثابت."
 
 
 def test_nested_marks(nlp):

@@ -89,6 +89,20 @@ def test_never_split_inside_a_quotation(nlp):
     ]
 
 
+def test_never_split_inside_straight_quotes(nlp):
+    text = 'وقال الرئيس: "لن نتراجع. سنواصل العمل حتى النهاية". وانتهى الاجتماع.'
+    assert split(nlp, text) == ['وقال الرئيس: "لن نتراجع. سنواصل العمل حتى النهاية".', "وانتهى الاجتماع."]
+
+
+def test_terminator_runs_end_one_sentence(nlp):
+    assert split(nlp, "هل هذا معقول؟! لا أحد يصدق ذلك...") == ["هل هذا معقول؟!", "لا أحد يصدق ذلك..."]
+
+
+def test_arabic_comma_does_not_split(nlp):
+    text = "وقال الوزير إن الاقتصاد قوي، وإن التضخم تحت السيطرة، وإن البطالة تتراجع."
+    assert split(nlp, text) == [text]
+
+
 @pytest.mark.parametrize("close", ["”", "»", '"'])
 def test_quote_closing_after_the_full_stop_belongs_to_its_sentence(nlp, close):
     opener = {"”": "“", "»": "«", '"': '"'}[close]
