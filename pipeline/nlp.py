@@ -34,6 +34,9 @@ def build_nlp(config_path: str | None = None, spans: bool = True) -> Language:
         if name == "isnad_attribution":
             cfg = {"spans": spans}
         nlp.add_pipe(name, config=cfg)
+    if backend == "stanza":  # optional: imports stanza only here (E301/E302 at start-up)
+        from stages import stanza_backend  # noqa: F401  (registers isnad_stanza)
+        nlp.add_pipe("isnad_stanza", after="isnad_content", config={"config_path": cfg_path})
     check_chain(nlp)
     return nlp
 

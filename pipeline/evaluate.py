@@ -1,0 +1,406 @@
+"""``python run.py evaluate GOLD.jsonl [--out DIR]``: accuracy on annotated articles.
+
+The gold format is the annotation guide's (one JSON document a line: ``doc_id``,
+``text``, ``relayed_by``, ``quotes`` with ``content``, ``occurrence``, ``kind``, ``cue``,
+``speaker``, ``speaker_aliases``, ``speaker_type``, ``relays``), so anyone can measure
+the pipeline on articles they annotated themselves.
+
+The figures follow the reference scorer's definitions exactly (and a test checks
+that they agree on the development set):
+
+- a predicted quote matches a gold quote when the Jaccard overlap of their
+  character spans, whitespace ignored, is at least 0.5; one-to-one, best overlap first;
+  predicted rows nested in another quote (``parent_quote_id`` set) are not scored;
+- a speaker is right when, after normalisation (no diacritics or tatweel, folded
+  alef/yaa/taa marbuta/hamza carriers, no punctuation), a gold alias equals
+  ``speaker_name`` or ``speaker``, or is a whole-word part of one of them that is at
+  most 10 words long;
+- a relay is found when a gold relay is a whole-word part of a predicted
+  ``relayed_by`` entry; a predicted relay is spurious when it names none of the
+  quote's gold relays nor the document's credits.
+
+On top of those it breaks the figures down by quote kind and speaker type and lists
+the misses (missed, spurious, wrong speaker, missed relay).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stages.errors import ConfigError, RunError, make
+
+DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+PRED_COLUMNS = ["doc_id", "quote_id", "start", "end", "kind", "speaker", "speaker_name",
+                "speaker_type", "relayed_by", "parent_quote_id"]
+REQUIRED = ["doc_id", "start", "end", "kind", "speaker", "speaker_name", "relayed_by"]
+THRESHOLD = 0.5
+
+
+# --- the shared definitions ---------------------------------------------------------
+
+def norm_words(s: str | None) -> list[str]:
+    """Normalised words: no diacritics or tatweel, folded letters, no punctuation."""
+    if not s:
+        return []
+    s = DIACRITICS.sub("", s).translate(FOLD)
+    return PUNCT.sub(" ", s).split()
+
+
+def contains(hay: list[str], needle: list[str]) -> bool:
+    """``needle`` occurs in ``hay`` as a run of whole words."""
+    n = len(needle)
+    return n > 0 and any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def speaker_ok(aliases: list[str], *candidates: str | None) -> bool:
+    gold = [norm_words(a) for a in aliases or []]
+    for c in candidates:
+        words = norm_words(c)
+        if not words:
+            continue
+        for g in gold:
+            if words == g or (len(words) <= 10 and contains(words, g)):
+                return True
+    return False
+
+
+def relay_found(gold_relay: str, predicted: list[str]) -> bool:
+    g = norm_words(gold_relay)
+    return any(contains(norm_words(p), g) or norm_words(p) == g for p in predicted)
+
+
+def gold_span(text: str, content: str, occurrence: int = 0) -> tuple[int, int]:
+    """Offsets of the ``occurrence``-th occurrence of ``content`` in ``text``."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.find(content, start + 1)
+        if start < 0:
+            raise ValueError(f"gold content not in text: {content[:60]!r}")
+    return start, start + len(content)
+
+
+def jaccard(text: str, a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Jaccard overlap of two character spans, whitespace ignored."""
+    def chars(s, e):
+        return {i for i in range(max(0, s), min(len(text), e)) if not text[i].isspace()}
+    x, y = chars(*a), chars(*b)
+    return len(x & y) / len(x | y) if x | y else 0.0
+
+
+def match_quotes(text: str, gold_spans: list[tuple[int, int]], pred_spans: list[tuple[int, int]]
+                 ) -> dict[int, tuple[int, float]]:
+    """One-to-one matching, best overlap first: gold index -> (pred index, jaccard)."""
+    pairs = sorted(((jaccard(text, g, p), gi, pi)
+                    for gi, g in enumerate(gold_spans) for pi, p in enumerate(pred_spans)),
+                   reverse=True)
+    used_g, used_p, match = set(), set(), {}
+    for j, gi, pi in pairs:
+        if j < THRESHOLD:
+            break
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        match[gi] = (pi, j)
+    return match
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def load_gold(path: Path) -> list[dict]:
+    """Read a gold JSONL file; every quote gets its ``span``. Raises ConfigError (E006)
+    with the line number when a line is unusable."""
+    if not path.is_file():
+        raise make(ConfigError, "E006", section="evaluate", key="GOLD", value=str(path),
+                   expected="an existing gold .jsonl file (format: ANNOTATION.md)")
+    docs = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            for q in d["quotes"]:
+                q["span"] = gold_span(d["text"], q["content"], q.get("occurrence", 0))
+            d["doc_id"] = str(d["doc_id"])
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+            raise make(ConfigError, "E006", section="evaluate", key=f"GOLD line {lineno}",
+                       value=str(path), expected=f"a gold document as in ANNOTATION.md: {e}") from None
+        docs.append(d)
+    return docs
+
+
+def load_predictions(out_dir: Path) -> dict[str, list[dict]]:
+    """Quote rows by document from an isnad output folder (any Parquet layout under
+    ``quotes/``), without the nested ones."""
+    import pyarrow.dataset as ds
+
+    path = out_dir / "quotes"
+    if not path.exists():
+        raise make(RunError, "E203", path=out_dir, table="quotes")
+    table = ds.dataset(str(path), format="parquet", partitioning="hive").to_table()
+    missing = [c for c in REQUIRED if c not in table.column_names]
+    if missing:
+        raise make(RunError, "E203", path=out_dir, table=f"quotes with columns {missing}")
+    cols = [c for c in PRED_COLUMNS if c in table.column_names]
+    by_doc: dict[str, list[dict]] = {}
+    for row in table.select(cols).to_pylist():
+        if row.get("parent_quote_id") is not None:
+            continue  # scored through its parent
+        by_doc.setdefault(str(row["doc_id"]), []).append(row)
+    return by_doc
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _r4(x: float) -> float:
+    return round(x, 4)
+
+
+@dataclass
+class Tally:
+    """Counts for one slice (all, one kind, one speaker type)."""
+
+    gold: int = 0
+    pred: int = 0
+    matched_gold: int = 0  # gold quotes of this slice that were matched
+    matched_pred: int = 0  # predicted quotes of this slice that were matched
+    speaker_right: int = 0  # among matched gold quotes of this slice
+
+    def row(self) -> dict:
+        r = self.matched_gold / self.gold if self.gold else None
+        p = self.matched_pred / self.pred if self.pred else None
+        return {"gold": self.gold, "predicted": self.pred,
+                "precision": None if p is None else _r4(p),
+                "recall": None if r is None else _r4(r),
+                "speaker_accuracy_on_matched": _r4(self.speaker_right / self.matched_gold)
+                if self.matched_gold else None}
+
+
+@dataclass
+class Evaluation:
+    metrics: dict
+    by_kind: dict[str, dict] = field(default_factory=dict)
+    by_speaker_type: dict[str, dict] = field(default_factory=dict)
+    kind_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    misses: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"metrics": self.metrics, "by_kind": self.by_kind,
+                "by_speaker_type": self.by_speaker_type, "kind_confusion": self.kind_confusion,
+                "misses": self.misses}
+
+
+def evaluate(gold: list[dict], pred: dict[str, list[dict]]) -> Evaluation:
+    """Score predictions against gold documents (see the module docstring)."""
+    n_gold = n_pred = matched = speaker_right = kind_right = exact = 0
+    relay_gold = relay_hit = relay_pred = relay_spurious = 0
+    by_kind: dict[str, Tally] = defaultdict(Tally)
+    by_type: dict[str, Tally] = defaultdict(Tally)
+    confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    misses: list[dict] = []
+    for d in gold:
+        text, did = d["text"], str(d["doc_id"])
+        preds = pred.get(did, [])
+        quotes = d["quotes"]
+        n_gold += len(quotes)
+        n_pred += len(preds)
+        for p in preds:
+            by_kind[p["kind"] or "?"].pred += 1
+            by_type[p.get("speaker_type") or "unknown"].pred += 1
+        match = match_quotes(text, [q["span"] for q in quotes], [(p["start"], p["end"]) for p in preds])
+        gold_relays = set(d.get("relayed_by") or [])
+        for gi, q in enumerate(quotes):
+            kind, stype = q.get("kind") or "?", q.get("speaker_type") or "unknown"
+            by_kind[kind].gold += 1
+            by_type[stype].gold += 1
+            relays = q.get("relays") or []
+            relay_gold += len(relays)
+            if gi not in match:
+                misses.append({"type": "missed", "doc_id": did, "kind": kind, "speaker_type": stype,
+                               "gold_speaker": (q.get("speaker_aliases") or [q.get("speaker")])[0],
+                               "text": q["content"]})
+                continue
+            pi, j = match[gi]
+            p = preds[pi]
+            matched += 1
+            exact += j >= 0.9
+            kind_right += p["kind"] == q["kind"]
+            confusion[kind][p["kind"] or "?"] += 1
+            ok = speaker_ok(q.get("speaker_aliases") or [], p["speaker_name"], p["speaker"])
+            speaker_right += ok
+            by_kind[kind].matched_gold += 1
+            by_type[stype].matched_gold += 1
+            by_kind[p["kind"] or "?"].matched_pred += 1
+            by_type[p.get("speaker_type") or "unknown"].matched_pred += 1
+            by_kind[kind].speaker_right += ok
+            by_type[stype].speaker_right += ok
+            got = list(p["relayed_by"] or [])
+            hits = [r for r in relays if relay_found(r, got)]
+            relay_hit += len(hits)
+            relay_pred += len(got)
+            allowed = set(relays) | gold_relays
+            spurious = [g for g in got if not any(relay_found(a, [g]) for a in allowed)]
+            relay_spurious += len(spurious)
+            if not ok:
+                misses.append({"type": "speaker", "doc_id": did, "kind": kind, "speaker_type": stype,
+                               "gold_speaker": (q.get("speaker_aliases") or [q.get("speaker")])[0],
+                               "got": p["speaker_name"], "mention": p["speaker"], "text": q["content"]})
+            lost = [r for r in relays if r not in hits]
+            if lost or spurious:
+                misses.append({"type": "relay", "doc_id": did, "kind": kind, "speaker_type": stype,
+                               "missing": lost, "spurious": spurious, "got": got, "text": q["content"]})
+        used = {pi for pi, _ in match.values()}
+        for pi, p in enumerate(preds):
+            if pi not in used:
+                misses.append({"type": "spurious", "doc_id": did, "kind": p["kind"],
+                               "speaker_type": p.get("speaker_type"), "got": p["speaker_name"],
+                               "text": text[p["start"]:p["end"]]})
+
+    qp = matched / n_pred if n_pred else 0.0
+    qr = matched / n_gold if n_gold else 0.0
+    ap = speaker_right / n_pred if n_pred else 0.0
+    ar = speaker_right / n_gold if n_gold else 0.0
+    metrics = {
+        "documents": len(gold), "gold_quotes": n_gold, "predicted_quotes": n_pred,
+        "quote_precision": _r4(qp), "quote_recall": _r4(qr), "quote_f1": _r4(_f1(qp, qr)),
+        "boundary_exact_rate": _r4(exact / matched) if matched else 0.0,
+        "kind_accuracy": _r4(kind_right / matched) if matched else 0.0,
+        "speaker_accuracy_on_matched": _r4(speaker_right / matched) if matched else 0.0,
+        "attribution_precision": _r4(ap), "attribution_recall": _r4(ar),
+        "attribution_f1": _r4(_f1(ap, ar)),
+        "relay_recall": _r4(relay_hit / relay_gold) if relay_gold else None,
+        "relay_precision": _r4(1 - relay_spurious / relay_pred) if relay_pred else None,
+    }
+    order = {"missed": 0, "spurious": 1, "speaker": 2, "relay": 3}
+    misses.sort(key=lambda m: (order[m["type"]], m["doc_id"]))
+    return Evaluation(
+        metrics=metrics,
+        by_kind={k: by_kind[k].row() for k in sorted(by_kind)},
+        by_speaker_type={k: by_type[k].row() for k in sorted(by_type, key=lambda k: (-by_type[k].gold, k))},
+        kind_confusion={g: dict(sorted(v.items())) for g, v in sorted(confusion.items())},
+        misses=misses,
+    )
+
+
+# --- running and printing ------------------------------------------------------------
+
+def run_pipeline(gold: list[dict], out: Path, config: str | None) -> None:
+    """Process the gold documents' texts into ``out`` with the normal pipeline."""
+    from .runner import run_batch
+
+    with tempfile.TemporaryDirectory(prefix="isnad-eval-") as tmp:
+        inp = Path(tmp) / "gold_docs.jsonl"
+        with inp.open("w", encoding="utf-8") as f:
+            for d in gold:
+                rec = {"id": d["doc_id"], "text": d["text"]}
+                for k in ("title", "url", "date"):
+                    if d.get(k) is not None:
+                        rec[k] = d[k]
+                if d.get("outlet") or d.get("source"):
+                    rec["source"] = d.get("outlet") or d.get("source")
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        run_batch([str(inp)], out, config)
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else (f"{v:.4f}" if isinstance(v, float) else str(v))
+
+
+def format_report(ev: Evaluation, max_misses: int = 50) -> str:
+    lines = ["metric (same definitions as the reference scorer)"]
+    lines += [f"  {k:30} {_fmt(v)}" for k, v in ev.metrics.items()]
+    head = f"  {'':14} {'gold':>5} {'pred':>5} {'prec':>7} {'recall':>7} {'speaker':>8}"
+    for title, table in (("by quote kind (precision by predicted kind, recall by gold kind)", ev.by_kind),
+                         ("by speaker type (gold type for recall, predicted type for precision)",
+                          ev.by_speaker_type)):
+        lines += ["", title, head]
+        for k, r in table.items():
+            lines.append(f"  {k:14} {r['gold']:>5} {r['predicted']:>5} {_fmt(r['precision']):>7} "
+                         f"{_fmt(r['recall']):>7} {_fmt(r['speaker_accuracy_on_matched']):>8}")
+    if ev.kind_confusion:
+        lines += ["", "kind confusion on matched quotes (gold -> predicted: count)"]
+        for g, row in ev.kind_confusion.items():
+            lines.append(f"  {g:10} " + ", ".join(f"{p} {n}" for p, n in row.items()))
+    counts = defaultdict(int)
+    for m in ev.misses:
+        counts[m["type"]] += 1
+    lines += ["", "misses: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "none")]
+    for m in ev.misses[:max_misses]:
+        snippet = m["text"].replace("\n", " ")
+        snippet = snippet[:70] + ("…" if len(snippet) > 70 else "")
+        if m["type"] == "missed":
+            lines.append(f"  MISSED   {m['doc_id']} [{m['kind']}, {m['gold_speaker']}] {snippet}")
+        elif m["type"] == "spurious":
+            lines.append(f"  SPURIOUS {m['doc_id']} [{m['kind']}, {m['got']}] {snippet}")
+        elif m["type"] == "speaker":
+            lines.append(f"  SPEAKER  {m['doc_id']} gold={m['gold_speaker']!r} got={m['got']!r}"
+                         f"/{m['mention']!r} :: {snippet}")
+        else:
+            lines.append(f"  RELAY    {m['doc_id']} missing={m['missing']} spurious={m['spurious']} :: {snippet}")
+    if len(ev.misses) > max_misses:
+        lines.append(f"  … {len(ev.misses) - max_misses} more (--misses N, or --json for all)")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="run.py evaluate",
+        description="Run the pipeline on annotated articles and print quote precision/recall/F1, "
+                    "speaker accuracy, attribution F1 and relay recall/precision, with breakdowns "
+                    "by quote kind and speaker type and a list of misses. Gold format: "
+                    "one JSON document a line, as in the annotation guide.")
+    ap.add_argument("gold", type=Path, help="gold JSONL file")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="write the pipeline's output here and keep it (default: a temporary folder)")
+    ap.add_argument("--existing", action="store_true",
+                    help="do not run the pipeline: score the output already in --out")
+    ap.add_argument("--config", default=None, help="TOML configuration for the run")
+    ap.add_argument("--backend", choices=("rules", "stanza"), default=None,
+                    help="override [pipeline] backend of the configuration")
+    ap.add_argument("--json", action="store_true", help="print one JSON object (everything)")
+    ap.add_argument("--misses", type=int, default=50, help="how many misses to list (default 50)")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    gold = load_gold(args.gold)
+    if args.existing:
+        if args.out is None:
+            raise make(ConfigError, "E006", section="evaluate", key="--existing", value=True,
+                       expected="needs --out DIR, the output folder to score")
+        pred = load_predictions(args.out)
+    else:
+        config = args.config
+        if args.backend:
+            from .models import config_with_backend
+            config = config_with_backend(args.config, args.backend)
+        if args.out is not None:
+            run_pipeline(gold, args.out, config)
+            pred = load_predictions(args.out)
+        else:
+            with tempfile.TemporaryDirectory(prefix="isnad-eval-out-") as tmp:
+                run_pipeline(gold, Path(tmp), config)
+                pred = load_predictions(Path(tmp))
+    ev = evaluate(gold, pred)
+    if args.json:
+        print(json.dumps(ev.as_dict(), ensure_ascii=False))
+    else:
+        print(format_report(ev, args.misses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

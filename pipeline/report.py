@@ -1,0 +1,316 @@
+"""``python run.py report --out DIR [--doc ID ...]``: a self-contained HTML report.
+
+Writes ``DIR/report/index.html`` from the tables in ``DIR`` (any Parquet layout
+under each table folder): one file, inline CSS and JS, no network assets, right to
+left.  It opens with the "who said what" index — speakers sorted by their number of
+quotes, each with their quotes across articles and the outlets that relayed them —
+followed by every article with its quotes highlighted (direct, indirect and mixed in
+distinct styles), the cue and the speaker mention marked, and a side panel that
+shows a quote's speaker, type, relay chain, confidence and rule on hover or focus.
+
+Every highlighted element carries ``data-quote-id`` (and quotes ``data-kind``,
+``data-speaker``, ``data-speaker-type``), so the page can be checked mechanically.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from stages.errors import ConfigError, RunError, make
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+KIND_AR = {"direct": "مباشر", "indirect": "غير مباشر", "mixed": "مختلط"}
+TYPE_AR = {"person": "شخص", "organization": "مؤسسة", "group": "مجموعة", "document": "وثيقة",
+           "agency": "وسيلة إعلام", "anonymous": "مصدر مجهّل", "unknown": "غير معروف"}
+UNATTRIBUTED = "— بلا متحدث —"
+LAYER_ORDER = {"q": 0, "spk": 1, "cue": 2}
+
+
+def _read(out: Path, table: str, required: bool = True):
+    import pandas as pd
+
+    path = out / table
+    if not path.exists():
+        if required:
+            raise make(RunError, "E203", path=out, table=table)
+        return None
+    return pd.read_parquet(path)
+
+
+def _none(v):
+    """pandas missing values (None, NaN, NA) -> None."""
+    try:
+        import pandas as pd
+        if v is None or (not isinstance(v, (list, tuple)) and not hasattr(v, "__len__") and pd.isna(v)):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def _int(v):
+    v = _none(v)
+    return None if v is None else int(v)
+
+
+def _list(v) -> list[str]:
+    v = _none(v)
+    return [] if v is None else [str(x) for x in list(v)]
+
+
+@dataclass
+class QuoteView:
+    quote_id: str
+    doc_id: str
+    number: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    cue: str
+    cue_start: int | None
+    cue_end: int | None
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_name: str | None
+    speaker_type: str
+    speaker_id: str | None
+    chain: list[str]
+    parent: str | None
+    confidence: float
+    method: str
+    doc_title: str | None = None
+
+    @property
+    def who(self) -> str:
+        return self.speaker_name or self.speaker or UNATTRIBUTED
+
+    def panel(self) -> dict:
+        return {"id": self.quote_id, "n": self.number, "kind": self.kind,
+                "kind_ar": KIND_AR.get(self.kind, self.kind), "speaker": self.who,
+                "mention": self.speaker, "type": self.speaker_type,
+                "type_ar": TYPE_AR.get(self.speaker_type, self.speaker_type), "cue": self.cue,
+                "chain": self.chain, "confidence": round(self.confidence, 2), "method": self.method,
+                "parent": self.parent}
+
+    def tooltip(self) -> str:
+        chain = " ← ".join([self.who, *self.chain]) if self.chain else "—"
+        return (f"{self.number}. {KIND_AR.get(self.kind, self.kind)} ({self.kind})\n"
+                f"المتحدث: {self.who} ({TYPE_AR.get(self.speaker_type, self.speaker_type)})\n"
+                f"الفعل: {self.cue}\nسلسلة النقل: {chain}\n"
+                f"الثقة: {self.confidence:.2f} · القاعدة: {self.method}")
+
+
+@dataclass
+class DocView:
+    doc_id: str
+    title: str | None
+    outlet: str | None
+    date: str | None
+    url: str | None
+    relayed_by: list[str]
+    html: str = ""
+    quotes: list[QuoteView] = field(default_factory=list)
+
+
+@dataclass
+class SpeakerEntry:
+    name: str
+    type: str
+    quotes: list[QuoteView] = field(default_factory=list)
+    relays: Counter = field(default_factory=Counter)
+    outlets: Counter = field(default_factory=Counter)
+    names: Counter = field(default_factory=Counter)
+
+    @property
+    def n_docs(self) -> int:
+        return len({q.doc_id for q in self.quotes})
+
+
+# --- highlighting ---------------------------------------------------------------------------
+
+def highlight(text: str, quotes: list[QuoteView]) -> str:
+    """The text as HTML with quotes, cues and speaker mentions as properly nested
+    elements. Spans that cross one another are split into fragments (each carries the
+    same ``data-quote-id``; the first one also the anchor ``id``)."""
+    from markupsafe import escape
+
+    spans = []  # (start, end, layer, quote)
+    for q in quotes:
+        spans.append((q.start, q.end, "q", q))
+        if q.cue_start is not None and q.cue_end is not None and q.cue_end > q.cue_start:
+            spans.append((q.cue_start, q.cue_end, "cue", q))
+        if q.speaker_start is not None and q.speaker_end is not None and q.speaker_end > q.speaker_start:
+            spans.append((q.speaker_start, q.speaker_end, "spk", q))
+    spans = [s for s in spans if 0 <= s[0] < s[1] <= len(text)]
+    cuts = sorted({0, len(text), *(s[0] for s in spans), *(s[1] for s in spans)})
+    opened: set[tuple] = set()
+    out: list[str] = []
+    stack: list[tuple] = []
+
+    def open_tag(sp) -> str:
+        s, e, layer, q = sp
+        first = (layer, q.quote_id) not in opened
+        opened.add((layer, q.quote_id))
+        qid = escape(q.quote_id)
+        if layer == "q":
+            anchor = f' id="q-{qid}" data-first="1"' if first else ""
+            return (f'<mark class="q q-{escape(q.kind)}" data-quote-id="{qid}" data-kind="{escape(q.kind)}" '
+                    f'data-speaker="{escape(q.who)}" data-speaker-type="{escape(q.speaker_type)}" '
+                    f'tabindex="0" title="{escape(q.tooltip())}"{anchor}>'
+                    + (f'<sup class="qn">{q.number}</sup>' if first else ""))
+        cls = "cue" if layer == "cue" else "spk"
+        return f'<span class="{cls}" data-quote-id="{qid}">'
+
+    def close_tag(sp) -> str:
+        return "</mark>" if sp[2] == "q" else "</span>"
+
+    for a, b in zip(cuts, cuts[1:]):
+        active = sorted((s for s in spans if s[0] <= a and s[1] >= b),
+                        key=lambda s: (s[0], -s[1], LAYER_ORDER[s[2]], s[3].number))
+        k = 0
+        while k < len(stack) and k < len(active) and stack[k] is active[k]:
+            k += 1
+        while len(stack) > k:
+            out.append(close_tag(stack.pop()))
+        for sp in active[k:]:
+            out.append(open_tag(sp))
+            stack.append(sp)
+        out.append(str(escape(text[a:b])))
+    while stack:
+        out.append(close_tag(stack.pop()))
+    return "".join(out)
+
+
+# --- building the views ------------------------------------------------------------------------
+
+def build(out: Path, doc_ids: list[str] | None = None, max_docs: int | None = None
+          ) -> tuple[list[DocView], list[SpeakerEntry], dict]:
+    docs_df = _read(out, "documents")
+    quotes_df = _read(out, "quotes")
+    sources_df = _read(out, "sources", required=False)
+    speakers_df = _read(out, "speakers", required=False)
+    docs_df = docs_df.drop_duplicates("doc_id", keep="last")
+    if doc_ids:
+        wanted = [str(d) for d in doc_ids]
+        unknown = [d for d in wanted if d not in set(docs_df["doc_id"].astype(str))]
+        if unknown:
+            raise make(ConfigError, "E006", section="report", key="--doc", value=unknown[0],
+                       expected=f"a doc_id present in {out / 'documents'}")
+        docs_df = docs_df[docs_df["doc_id"].astype(str).isin(wanted)]
+    notes = {"total_docs": len(docs_df), "shown_docs": len(docs_df)}
+    if max_docs and len(docs_df) > max_docs:
+        docs_df = docs_df.head(max_docs)
+        notes["shown_docs"] = max_docs
+    keep = set(docs_df["doc_id"].astype(str))
+
+    chains: dict[tuple[str, str], list[str]] = defaultdict(list)
+    if sources_df is not None and len(sources_df):
+        for r in sources_df.sort_values(["doc_id", "quote_id", "hop"]).itertuples():
+            chains[(str(r.doc_id), str(r.quote_id))].append(str(r.source))
+    keys: dict[tuple[str, str], str] = {}
+    if speakers_df is not None and len(speakers_df):
+        for r in speakers_df.itertuples():
+            key = _none(getattr(r, "speaker_key", None)) or _none(r.name)
+            if key:
+                keys[(str(r.doc_id), str(r.speaker_id))] = str(key)
+
+    views: list[DocView] = []
+    by_doc: dict[str, list[QuoteView]] = defaultdict(list)
+    quotes_df = quotes_df[quotes_df["doc_id"].astype(str).isin(keep)]
+    for r in quotes_df.sort_values(["doc_id", "start", "end"]).itertuples():
+        did, qid = str(r.doc_id), str(r.quote_id)
+        chain = list(chains.get((did, qid), []))
+        for x in reversed(_list(r.relayed_by)):  # relayed_by is outermost first
+            if x not in chain:
+                chain.append(x)
+        by_doc[did].append(QuoteView(
+            quote_id=qid, doc_id=did, number=len(by_doc[did]) + 1, start=int(r.start), end=int(r.end),
+            text=str(r.text), kind=str(r.kind), cue=str(_none(r.cue) or ""), cue_start=_int(r.cue_start),
+            cue_end=_int(r.cue_end), speaker=_none(r.speaker), speaker_start=_int(r.speaker_start),
+            speaker_end=_int(r.speaker_end), speaker_name=_none(r.speaker_name),
+            speaker_type=str(_none(r.speaker_type) or "unknown"), speaker_id=_none(r.speaker_id),
+            chain=chain, parent=_none(r.parent_quote_id),
+            confidence=float(_none(r.confidence) or 0.0), method=str(_none(r.method) or "")))
+
+    entries: dict[str, SpeakerEntry] = {}
+    for r in docs_df.itertuples():
+        did = str(r.doc_id)
+        v = DocView(doc_id=did, title=_none(r.title), outlet=_none(r.outlet), date=_none(r.date),
+                    url=_none(r.url), relayed_by=_list(r.relayed_by), quotes=by_doc.get(did, []))
+        v.html = highlight(str(r.text), v.quotes)
+        for q in v.quotes:
+            q.doc_title = v.title
+        views.append(v)
+        for q in v.quotes:
+            if q.parent is not None:
+                continue  # a nested quote is read through its parent
+            key = keys.get((did, str(q.speaker_id))) if q.speaker_id else None
+            key = key or (q.speaker_name or q.speaker or UNATTRIBUTED)
+            e = entries.setdefault(key, SpeakerEntry(name=q.who, type=q.speaker_type))
+            e.quotes.append(q)
+            e.names[q.who] += 1
+            e.relays.update(q.chain)
+            if v.outlet:
+                e.outlets[v.outlet] += 1
+    for e in entries.values():
+        # the fullest of the most frequent names
+        top = max(e.names.values())
+        e.name = max((n for n, c in e.names.items() if c == top), key=len)
+    ranked = sorted(entries.values(),
+                    key=lambda e: (e.name == UNATTRIBUTED, -len(e.quotes), -e.n_docs, e.name))
+    return views, ranked, notes
+
+
+def render(views: list[DocView], speakers: list[SpeakerEntry], notes: dict, source: str) -> str:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]),
+                             trim_blocks=True, lstrip_blocks=True)
+    tpl = env.get_template("report.html.j2")
+    panel = {q.quote_id: q.panel() for v in views for q in v.quotes}
+    kinds = Counter(q.kind for v in views for q in v.quotes)
+    return tpl.render(
+        docs=views, speakers=speakers, notes=notes, source=source, kinds=kinds,
+        n_quotes=sum(len(v.quotes) for v in views), KIND_AR=KIND_AR, TYPE_AR=TYPE_AR,
+        unattributed=UNATTRIBUTED,
+        panel_json=json.dumps(panel, ensure_ascii=False).replace("</", "<\\/"),
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def write_report(out: Path, doc_ids: list[str] | None = None, max_docs: int | None = 500) -> Path:
+    views, speakers, notes = build(out, doc_ids, max_docs)
+    html = render(views, speakers, notes, str(out))
+    d = out / "report"
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / "index.html"
+    tmp = d / ".index.html.tmp"
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="run.py report",
+        description="Write a self-contained HTML report (OUT/report/index.html) of an isnad output "
+                    "folder: 'who said what' index, and every article with its quotes highlighted.")
+    ap.add_argument("--out", required=True, type=Path, help="the isnad output folder to report on")
+    ap.add_argument("--doc", action="append", default=None, metavar="ID",
+                    help="only this document (repeatable)")
+    ap.add_argument("--max-docs", type=int, default=500,
+                    help="at most this many documents in one page (default 500; 0 = no limit)")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    path = write_report(args.out, args.doc, args.max_docs or None)
+    print(f"isnad report: {path}")
+    return 0

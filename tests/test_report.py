@@ -1,0 +1,118 @@
+"""The HTML report: structure, highlighting, the who-said-what index (no browser)."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from pipeline import report
+from pipeline.cli import main as cli_main
+from pipeline.runner import run_batch
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report_out")
+    run_batch([str(ROOT / "examples" / "astana8.txt")], out, None)
+    return out
+
+
+class Collect(HTMLParser):
+    """Start tags with their attributes, and a check that the nesting is well formed."""
+
+    VOID = {"meta", "br", "link", "img", "input", "hr"}
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+def parse(html: str) -> Collect:
+    c = Collect()
+    c.feed(html)
+    return c
+
+
+def test_report_cli_writes_one_self_contained_rtl_page(sample_out, capsys):
+    assert cli_main(["report", "--out", str(sample_out)]) == 0
+    path = sample_out / "report" / "index.html"
+    assert str(path) in capsys.readouterr().out
+    html = path.read_text(encoding="utf-8")
+    assert re.search(r'<html dir="rtl" lang="ar">', html)
+    c = parse(html)
+    assert not c.errors and not c.stack
+    # no network assets: no external src, stylesheet, import or url()
+    assert not [a for t, a in c.tags if a.get("src")]
+    assert not [a for t, a in c.tags if t == "link"]
+    assert "@import" not in html and "url(" not in html
+
+
+def test_every_quote_highlighted_with_its_cue_and_speaker(sample_out):
+    html = report.write_report(sample_out).read_text(encoding="utf-8")
+    quotes = pd.read_parquet(sample_out / "quotes")
+    tags = parse(html).tags
+    marks = {a["data-quote-id"]: a for t, a in tags if t == "mark" and a.get("data-first")}
+    assert set(marks) == set(quotes["quote_id"])
+    for q in quotes.itertuples():
+        a = marks[q.quote_id]
+        assert a["data-kind"] == q.kind
+        assert a["class"] == f"q q-{q.kind}"
+        assert a["data-speaker"] == (q.speaker_name or q.speaker or report.UNATTRIBUTED)
+        cues = [x for t, x in tags if x.get("class") == "cue" and x.get("data-quote-id") == q.quote_id]
+        assert cues, q.quote_id
+        if q.speaker is not None and not pd.isna(q.speaker):
+            assert [x for t, x in tags if x.get("class") == "spk" and x.get("data-quote-id") == q.quote_id]
+
+
+def test_index_sorted_by_number_of_quotes(sample_out):
+    views, speakers, _ = report.build(sample_out)
+    counts = [len(s.quotes) for s in speakers if s.name != report.UNATTRIBUTED]
+    assert counts == sorted(counts, reverse=True) and counts[0] >= 4
+    quotes = pd.read_parquet(sample_out / "quotes")
+    assert sum(len(s.quotes) for s in speakers) == int(quotes["parent_quote_id"].isna().sum())
+    names = {s.name for s in speakers}
+    top = quotes["speaker_name"].value_counts().index[0]
+    assert top in names
+
+
+def test_highlight_nests_crossing_spans_and_escapes():
+    q1 = report.QuoteView("d:q1", "d", 1, 0, 10, "", "direct", "قال", 12, 15, "<b>", 16, 20, None,
+                          "person", None, [], None, 0.9, "m")
+    q2 = report.QuoteView("d:q2", "d", 2, 5, 18, "", "indirect", "قال", 0, 2, None, None, None, "X",
+                          "person", None, ["سانا"], None, 0.5, "m")
+    text = "أب<ج>د هوز حطي كلمن سعفص"
+    html = report.highlight(text, [q1, q2])
+    c = parse(f"<div>{html}</div>")
+    assert not c.errors and not c.stack
+    assert "<ج>" not in html and "&lt;ج&gt;" in html
+    # both quotes are there, each anchored once, and the text survives intact
+    firsts = [a["data-quote-id"] for t, a in c.tags if a.get("data-first")]
+    assert sorted(firsts) == ["d:q1", "d:q2"]
+    assert re.sub(r"<[^>]+>", "", html.replace('<sup class="qn">1</sup>', "").replace(
+        '<sup class="qn">2</sup>', "")).replace("&lt;", "<").replace("&gt;", ">") == text
+
+
+def test_unknown_doc_is_a_usage_error(sample_out, capsys):
+    assert cli_main(["report", "--out", str(sample_out), "--doc", "nope"]) == 2
+    assert "E006" in capsys.readouterr().err
+
+
+def test_missing_output_is_reported(tmp_path, capsys):
+    assert cli_main(["report", "--out", str(tmp_path)]) == 2
+    assert "E203" in capsys.readouterr().err

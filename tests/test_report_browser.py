@@ -1,0 +1,124 @@
+"""The founding article's report in a real browser (headless Chromium via Selenium).
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them) and
+the ``selenium`` package (the ``test`` extra).  Skipped only when Chromium is absent.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from pipeline import report
+from pipeline.runner import run_batch
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SCREENSHOT = Path("/tmp/isnad_report.png")
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; .ci/run does)",
+                allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={profile}"):
+        opts.add_argument(arg)
+    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    drv.set_page_load_timeout(30)
+    yield drv
+    drv.quit()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, browser):
+    out = tmp_path_factory.mktemp("browser_out")
+    run_batch([str(ROOT / "examples" / "astana8.txt")], out, None)
+    path = report.write_report(out, ["astana8"])
+    browser.get(path.as_uri())
+    return browser, out
+
+
+def test_page_is_right_to_left(page):
+    drv, _ = page
+    assert drv.execute_script("return document.documentElement.dir") == "rtl"
+    assert drv.execute_script("return document.documentElement.lang") == "ar"
+    art = drv.find_element("css selector", ".article")
+    assert drv.execute_script("return getComputedStyle(arguments[0]).direction", art) == "rtl"
+    # laid out right to left: the first line of the article starts at the box's right edge
+    first, box = drv.execute_script(
+        "var a = arguments[0], w = document.createTreeWalker(a, NodeFilter.SHOW_TEXT), n;"
+        "while ((n = w.nextNode()) && !n.textContent.trim()) {}"
+        "var r = document.createRange(); r.setStart(n, 0); r.setEnd(n, 1);"
+        "var b = a.getBoundingClientRect(); return [r.getBoundingClientRect().right, [b.left, b.right]];", art)
+    assert abs(first - box[1]) < 30 and first - box[0] > 0.5 * (box[1] - box[0])
+
+
+def test_every_quote_is_highlighted_in_distinct_styles(page):
+    drv, out = page
+    quotes = pd.read_parquet(out / "quotes")
+    assert len(quotes) >= 10
+    styles = {}
+    for q in quotes.itertuples():
+        els = drv.find_elements("css selector", f'.article mark.q[data-quote-id="{q.quote_id}"]')
+        assert els, f"quote {q.quote_id} is not highlighted"
+        el = els[0]
+        assert el.is_displayed()
+        assert el.get_attribute("data-kind") == q.kind
+        bg, border = drv.execute_script(
+            "var s = getComputedStyle(arguments[0]); return [s.backgroundColor + s.backgroundImage, "
+            "s.borderBottomStyle + s.borderBottomColor];", el)
+        assert bg not in ("rgba(0, 0, 0, 0)none", "transparentnone"), q.quote_id
+        styles.setdefault(q.kind, set()).add((bg, border))
+        assert drv.find_elements("css selector", f'.article .cue[data-quote-id="{q.quote_id}"]')
+    # each kind looks the same everywhere, and differently from the other kinds
+    assert all(len(v) == 1 for v in styles.values())
+    looks = [next(iter(v)) for v in styles.values()]
+    assert len(set(looks)) == len(looks) >= 2
+
+
+def test_index_lists_the_speakers(page):
+    drv, out = page
+    items = drv.find_elements("css selector", "#index li.speaker")
+    names = [li.get_attribute("data-speaker") for li in items]
+    counts = [int(li.get_attribute("data-count")) for li in items]
+    quotes = pd.read_parquet(out / "quotes")
+    for name in quotes["speaker_name"].dropna().unique():
+        assert any(name in n or n in name for n in names), name
+    assert counts == sorted(counts, reverse=True)
+    assert items[0].find_element("css selector", ".name").text == names[0]
+    assert "عبد الرحمانوف" in " ".join(names)
+
+
+def test_hover_shows_the_side_panel_and_screenshot(page):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    drv, out = page
+    quotes = pd.read_parquet(out / "quotes")
+    q = quotes[quotes["kind"] == "direct"].iloc[0]
+    el = drv.find_element("css selector", f'.article mark.q[data-first][data-quote-id="{q.quote_id}"]')
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+    ActionChains(drv).move_to_element(el).perform()
+    assert drv.find_element("id", "panel-body").is_displayed()
+    assert drv.find_element("id", "p-speaker").text == q.speaker_name
+    assert drv.find_element("id", "p-kind").text.endswith("(direct)")
+    assert drv.find_element("id", "p-method").text == q.method
+    assert "active" in el.get_attribute("class")
+    shot = Path(out) / "report.png"
+    assert drv.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    try:
+        shutil.copyfile(shot, SCREENSHOT)
+    except OSError:
+        pass
