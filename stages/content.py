@@ -153,22 +153,15 @@ class _Ctx:
                 # … والمصادر تتحدث عن …: a new source named before its verb (SVO)
                 lm = self.np.left_mention(words, c.start, 0)
                 if lm is not None:
-                    head = text[lm[0]:lm[0] + 1]
                     lbefore = text[max(0, lm[0] - 3):lm[0]]
-                    if head in LEADING_SKIP and self._has_conj_word(words.first_at_or_after(lm[0])) or \
-                            "،" in lbefore or "," in lbefore:
-                        opens, anchor = True, lm[0]
+                    if lbefore[-1:] in LEADING_SKIP or "،" in lbefore or "," in lbefore:
+                        opens, anchor = True, lm[0] - (1 if lbefore[-1:] in LEADING_SKIP else 0)
             if opens:
                 cut = anchor
                 while cut > 0 and text[cut - 1] in " ،,\n\t-–":
                     cut -= 1
                 return cut
         return e
-
-    def _has_conj_word(self, i: int) -> bool:
-        """والمصادر: a source noun with the conjunction و in front."""
-        f = self.words.forms[i]
-        return f[:1] in LEADING_SKIP and self.np.is_source_word(f[1:])
 
     def _opens_soon(self, c: Cue) -> bool:
         """A complementiser, colon or mark within three words after the cue."""
@@ -236,7 +229,7 @@ class _Ctx:
             if post is not None:
                 return post
             if cue.lemma in lex.object_lemmas and cue.kind in ("verb", "participle"):
-                return self._object(k, s, e, cut, cue, j0)
+                return self._object(k, s, e, cut, cue, j0, left if sp is left else None, conj)
             return None
         kind, spk_end_word, c_start, mark = opener
         if sp is right and right is not None and kind in ("comp", "mark", "colon") and cue.kind == "verb":
@@ -460,12 +453,21 @@ class _Ctx:
         return q
 
     # --------------------------------------------------------------- object
-    def _object(self, k: int, s: int, e: int, cut: int, cue: Cue, j0: int) -> Quote | None:
-        """وأكد الرئيس المصري أهمية …، وأكدت الدول الضامنة في البيان ضرورة …"""
+    def _object(self, k: int, s: int, e: int, cut: int, cue: Cue, j0: int,
+                left: tuple[int, int] | None = None, conj: bool = False) -> Quote | None:
+        """وأكد الرئيس المصري أهمية …، وأكدت الدول الضامنة في البيان ضرورة …، شركة
+        البترول أعلنت أخيرا ترسية … (SVO), ولم يستبعد بيع … (implicit)."""
         words, text = self.words, self.text
         n = len(words)
-        sp = self.np.mention(words, j0, n, e, object_mode=True)
-        j = j0 if sp is None else words.first_at_or_after(sp[1])
+        if left is not None:
+            sp = left
+            j = j0
+        else:
+            sp = self.np.mention(words, j0, n, e, object_mode=True)
+            j = j0 if sp is None else words.first_at_or_after(sp[1])
+            if sp is None and not conj and cue.kind != "participle" and \
+                    self._prev_word(cue.start) not in ("لم", "ولم", "كما", "لن", "ولن"):
+                return None  # أرجو وصف علاج …: a verbal noun with no speaker, not a report
         # skip adjuncts between speaker and object: في البيان، خلال الحفل، أمس، (أوروجوياني)
         guard = 0
         while j < n and words.starts[j] < e and guard < 8:

@@ -128,7 +128,11 @@ class SpeakerResolver:
         best = None
         for m in doc._.isnad_marks or []:
             if m.is_name and lo <= m.open_at < q.cue.start:
-                best = (m.start, m.end)
+                before = WORD_RE.findall(text[max(0, m.open_at - 25):m.open_at])
+                pw = before[-1] if before else ""
+                # a subject in marks right after a verb (وتخطط «تسلا») or a company noun
+                if pw[:2] in ("وت", "وي") or pw[:1] in "تي" or bare(pw) in {bare(o) for o in ("شركه", "مجموعه")}:
+                    best = (m.start, m.end)
         for mt in WORD_RE.finditer(text, lo, q.cue.start):
             w = mt.group()
             if w.startswith("ال") and w.endswith("ه") and w in self.lex.organizations:

@@ -62,8 +62,9 @@ class NounPhrases:
                 if stops and any(g0 + o in stops for o in range(len(gap))):
                     break  # quoted speech opens: وقال سيف “يمكننا …”
                 if any(ch in STOP_GAP for ch in gap):
-                    # a name in marks inside the mention: موقع «القوات اللبنانية» الالكتروني
-                    if not _name_mark_gap(gap, prev, self.lex):
+                    # a name in marks inside the mention: موقع «القوات اللبنانية» الالكتروني;
+                    # a one-letter abbreviation: د. احمد العرفج
+                    if not _name_mark_gap(gap, prev, self.lex) and not (gap.strip() == "." and len(prev) == 1):
                         break
                 if f in lex.complementisers or f in lex.according_words or strip_conj(f) in lex.according_words:
                     break
@@ -168,6 +169,10 @@ class NounPhrases:
             return "group"
         if head in lex.first_names or b in lex.first_names:
             return "person"
+        if any(w in lex.titles for w in mention_forms[1:5]):
+            return "person"  # ستيفن اوبراين نائب الامين العام …: a name then a title
+        if len(mention_forms) == 1 and definite(head) and not b.endswith(("ون", "ين", "ات")):
+            return "person"  # المديفر، الشريع: a family name alone
         if b.endswith(("ون", "ين")) and len(b) > 5:
             return "group"
         if head.startswith("صحف") or b.startswith("صحف") or b in ("اعلام", "وسايل"):
