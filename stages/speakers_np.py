@@ -138,10 +138,13 @@ class NounPhrases:
         return len(f) >= 4 and (f.endswith("ا") or f.endswith("ه")) or f in ("بيع",)
 
     def is_source_word(self, w: str) -> bool:
-        b = bare(w)
         lex = self.lex
-        return (w in self.heads or b in self.heads or ("ال" + b) in self.heads or w in lex.first_names
-                or strip_conj(w) in lex.first_names)
+        heads = self.heads
+        for v in (w, strip_conj(w), bare(w)):
+            if v in heads or ("ال" + v) in heads or v in lex.first_names:
+                return True
+        # a preposition clitic before an indefinite head: لبيان تحليلي، بوزارة الصحة
+        return w[:1] in "بلك" and len(w) > 3 and (w[1:] in heads or ("ال" + w[1:]) in heads)
 
     # ------------------------------------------------------------- typing
     def classify(self, mention_forms: list[str]) -> str:
@@ -155,6 +158,8 @@ class NounPhrases:
         head = mention_forms[0]
         b = bare(head)
         cands = {head, b, "ال" + b, strip_conj(head)}
+        if head[:1] in "بلك" and len(head) > 3:
+            cands |= {head[1:], "ال" + head[1:]}
         if cands & lex.documents:
             return "document"
         if cands & lex.anonymous:

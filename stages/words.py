@@ -60,15 +60,19 @@ def strip_conj(w: str) -> str:
 def bare(w: str) -> str:
     """A word without و/ف/ب/ل/ك clitics and the article, for head-noun lookups.
 
-    >>> bare("والوزير"), bare("للمراكز"), bare("بوزارة")
-    ('وزير', 'مراكز', 'وزاره')
+    ب/ل/ك come off only before the article, since many words start with them
+    (بيان، لجنة، بلدية):
+
+    >>> bare("والوزير"), bare("للمراكز"), bare("بالوزارة"), bare("البيان"), bare("بيان")
+    ('وزير', 'مراكز', 'وزاره', 'بيان', 'بيان')
     """
     if len(w) > 3 and w[0] in "وف":
         w = w[1:]
     if len(w) > 3 and w[0] in "بلك":
         if w.startswith("لل"):
             return w[2:]
-        w = w[1:]
+        if w[1:3] == "ال":
+            w = w[1:]
     if len(w) > 3 and w.startswith("ال"):
         w = w[2:]
     return w
