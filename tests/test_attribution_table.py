@@ -212,9 +212,7 @@ CASES = [
     Case("type-agency-paper", "وذكرت صحيفة الحياة أن المفاوضات متعثرة منذ أسابيع.",
          "صحيفة الحياة", "وذكرت", "المفاوضات متعثرة منذ أسابيع", type="agency"),
     Case("type-agency-abbrev", "وذكرت أ.ف.ب أن الرئيس وصل إلى باريس.",
-         "أ.ف.ب", "وذكرت", "الرئيس وصل إلى باريس", type="agency",
-         xfail="the speaker mention stops at the first dot of the abbreviation: speaker 'أ' typed person, "
-               "expected 'أ.ف.ب' typed agency"),
+         "أ.ف.ب", "وذكرت", "الرئيس وصل إلى باريس", type="agency"),
     Case("type-anonymous", "وقال مصدر مسؤول إن المملكة لن تتهاون مع المخالفين.",
          "مصدر مسؤول", "وقال", "المملكة لن تتهاون مع المخالفين", type="anonymous"),
     Case("type-anonymous-pl", "وأفادت مصادر مطلعة أن المفاوضات متعثرة.",

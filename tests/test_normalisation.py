@@ -212,3 +212,70 @@ def test_span_ends_keep_trailing_diacritics(nlp, text, cue, content):
     assert text[q.ostart:q.oend] == content
     for end in (q.oend, q.ocue_end, q.ospeaker_end):
         assert not COMBINING.match(text[end:end + 1]), (end, text[:end])
+
+
+def test_spelling_variants_are_one_speaker(nlp):
+    text = ("وقالت وزارة الصحة إن عدد الإصابات ارتفع. وأكدت وزاره الصحه ان الوضع تحت السيطرة.\n"
+            "وقال الوزير أحمد الخطيب إن السياحة تنمو. وأكد احمد الخطـــيب أنّ الموسم ناجح.")
+    doc = nlp(text)
+    ids = [q.speaker_id for q in doc._.isnad_quotes]
+    assert len(ids) == 4 and None not in ids
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
+    assert len(doc._.isnad_speakers) == 2
+
+
+# ------------------------------------------- decoration invariance (property)
+
+HARAKAT = ["\u064e", "\u064f", "\u0650", "\u0652", "\u0651", "\u064b", "\u064c", "\u064d"]
+NON_CONNECTING = set("اأإآٱدذرزوؤةءى")
+
+
+def decorate(text: str, seed: int) -> str:
+    """The same text as an outlet might type it: random harakat, kashida between
+    connecting letters, and right-to-left marks after some words."""
+    import random
+    rnd = random.Random(seed)
+    out = []
+    for i, ch in enumerate(text):
+        out.append(ch)
+        if "\u0621" <= ch <= "\u064a":
+            if rnd.random() < 0.3:
+                out.append(rnd.choice(HARAKAT))
+            nxt = text[i + 1:i + 2]
+            if ch not in NON_CONNECTING and "\u0621" <= nxt <= "\u064a" and rnd.random() < 0.15:
+                out.append("\u0640" * rnd.randint(1, 4))
+        elif ch == " " and rnd.random() < 0.1:
+            out.append("\u200f")
+    return "".join(out)
+
+
+def _signature(doc) -> list[tuple]:
+    t = doc.text
+    sig = []
+    for q in doc._.isnad_quotes:
+        assert 0 <= q.ostart <= q.oend <= len(t)
+        spk = t[q.ospeaker_start:q.ospeaker_end] if q.ospeaker_start is not None else None
+        sig.append((q.kind, fold(t[q.ostart:q.oend]).strip(), q.cue.lemma, q.cue.kind,
+                    fold(spk) if spk else None, q.speaker_type,
+                    fold(q.speaker_name) if q.speaker_name else None))
+    return sig
+
+
+def _table_texts() -> list[str]:
+    from test_attribution_table import CASES
+    return list(dict.fromkeys(c.text for c in CASES))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_decorated_text_gives_the_same_attributions(nlp, seed):
+    """Diacritics, tatweel and bidi marks change nothing but the offsets."""
+    texts = _table_texts()
+    plain = list(nlp.pipe(texts))
+    decorated_texts = [decorate(t, seed * 1000 + i) for i, t in enumerate(texts)]
+    decorated = list(nlp.pipe(decorated_texts))
+    diffs = []
+    for t, p, d in zip(texts, plain, decorated):
+        assert d.text != t or not any("\u0621" <= ch <= "\u064a" for ch in t)
+        if _signature(p) != _signature(d):
+            diffs.append((t, _signature(p), d.text, _signature(d)))
+    assert diffs == []

@@ -123,6 +123,19 @@ def test_real_articles_offsets(real_docs):
     assert problems == {}
 
 
+def test_real_articles_decorated_keep_offsets_and_attributions(nlp, real_docs):
+    """The first 100 articles retyped with random harakat, kashida and RLM marks: every
+    offset still slices the (decorated) original, and the attributions are the same."""
+    from test_normalisation import _signature, decorate
+    sample = real_docs[:100]
+    recs = [Record(rec.doc_id, decorate(rec.text, k)) for k, (rec, _) in enumerate(sample)]
+    decorated = list(nlp.pipe((r.text for r in recs), batch_size=64))
+    problems = {r.doc_id: p for r, d in zip(recs, decorated) if (p := check_doc(r, d))}
+    assert problems == {}
+    changed = [rec.doc_id for (rec, plain), d in zip(sample, decorated) if _signature(plain) != _signature(d)]
+    assert changed == []
+
+
 def test_real_articles_yield_quotes(real_docs):
     n_quotes = sum(len(d._.isnad_quotes) for _, d in real_docs)
     assert n_quotes > len(real_docs) // 2  # news quotes people: an empty result is a regression
