@@ -108,6 +108,31 @@ CASES = [
          "وقال أمير منطقة مكة المكرمة الأمير خالد الفيصل إن المشاريع تسير وفق الخطة. "
          "وقال سموه إن المنطقة تشهد نهضة شاملة.",
          "خالد الفيصل", "وقال", "المنطقة تشهد نهضة شاملة", type="person"),
+    # ---- content ends where the claim ends: narration appended after it is not content
+    Case("end-fima-narration", "وقال الوزير إن الأسعار ستنخفض رغم الضغوط، فيما لم يصدر أي تعليق من الشركات.",
+         "الوزير", "وقال", "الأسعار ستنخفض رغم الضغوط",
+         xfail="content runs to the sentence end over the reporter's framing '، فيما لم يصدر أي تعليق …' "
+               "(ANNOTATION §1 fine points names exactly this case as narration)"),
+    Case("end-jaa-dhalik", "وأكد المدرب أن الفريق جاهز للمباراة، جاء ذلك في المؤتمر الصحفي الذي عقد أمس.",
+         "المدرب", "وأكد", "الفريق جاهز للمباراة",
+         xfail="content runs on over the narration '، جاء ذلك في المؤتمر الصحفي …'"),
+    Case("end-wa-qaddama", "وقال والد الشهيد إن ابنه فداء للوطن، وقدم شكره لولاة الأمر على رعايتهم.",
+         "والد الشهيد", "وقال", "ابنه فداء للوطن",
+         xfail="content runs on over the narrated action '، وقدم شكره لولاة الأمر …' (thanks are a "
+               "formula, not content)"),
+    Case("end-mujaddidan-shukr", "وقال الوزير إن الزيارة ناجحة، مجددا الشكر للمضيفين على حسن الاستقبال.",
+         "الوزير", "وقال", "الزيارة ناجحة",
+         xfail="content runs on over the formula participle '، مجددا الشكر للمضيفين …' (thanks: no "
+               "checkable claim)"),
+    Case("object-ahammiya", "وأكد الرئيس المصري أهمية زيارة ولي العهد لمصر.",
+         "الرئيس المصري", "وأكد", "أهمية زيارة ولي العهد لمصر", exact=True,
+         xfail="bare-object content loses its first word: content 'زيارة ولي العهد لمصر' (أهمية dropped "
+               "between the speaker and the object)"),
+    Case("content-leading-wa", "وارتفعت أسعار الذهب بنسبة كبيرة خلال الأسبوع الماضي، بحسب ما قال مدير المرصد.",
+         "مدير المرصد", "بحسب ما قال", "ارتفعت أسعار الذهب بنسبة كبيرة خلال الأسبوع الماضي",
+         xfail="content before a post-posed according phrase keeps the sentence-initial conjunction: "
+               "'وارتفعت …'; the gold (dev_gold.jsonl, e.g. 'تحظى بلدة القريتين' from 'وتحظى') starts "
+               "after the و"),
     # ---- mixed: indirect content with a quoted fragment
     Case("mixed-straight", 'وقال الوزير إن الوضع "خطير جدا" في المنطقة.',
          "الوزير", "وقال", 'الوضع "خطير جدا" في المنطقة', "mixed"),
@@ -184,6 +209,16 @@ CASES = [
          "مصادر", "وقالت", "الوزارة ستعلن القرار قريبا", type="anonymous", exact=True),
     Case("bound-an", "وقال الوزير عن الاتفاق إنه تاريخي بكل المقاييس.",
          "الوزير", "وقال", "تاريخي بكل المقاييس", exact=True),
+    Case("bound-li-attached", "وقال الوزير للصحفيين إن الاتفاق تاريخي.",
+         "الوزير", "وقال", "الاتفاق تاريخي", exact=True,
+         xfail="an addressee with attached لـ is swallowed by the mention: speaker 'الوزير للصحفيين' "
+               "(speaker_name too), expected 'الوزير'"),
+    Case("title-then-place-then-name",
+         "وقال مدير إدارة المرور في منطقة الرياض العقيد محمد البسامي إن الحركة انسيابية.",
+         "محمد البسامي", "وقال", "الحركة انسيابية", type="person"),
+    Case("name-then-comma-adjunct",
+         "وقال الناطق باسم الخارجية الأمريكية جون كيربي، في مؤتمر صحفي، إن واشنطن تدرس الخيارات.",
+         "جون كيربي", "وقال", "واشنطن تدرس الخيارات", type="person"),
     Case("bound-comma", "وقال المتحدث، في بيان صحفي، إن القوات تقدمت في الجبهة الجنوبية.",
          "المتحدث", "وقال", "القوات تقدمت في الجبهة الجنوبية", exact=True),
     # ---- implicit subjects resolve to the named speaker before them
