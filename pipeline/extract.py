@@ -39,9 +39,10 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None) -> dic
                      for i, (s, e) in enumerate(sents)]
     quotes = doc._.isnad_quotes
     qids = [f"{did}:q{i + 1}" for i in range(len(quotes))]
+    qid_of = {id(q): qid for q, qid in zip(quotes, qids)}
     quote_rows, source_rows = [], []
     for i, q in enumerate(quotes):
-        parent = qids[q.parent] if q.parent is not None else None
+        parent = qid_of.get(id(q.parent)) if q.parent is not None else None
         spk = text[q.ospeaker_start:q.ospeaker_end] if q.ospeaker_start is not None else None
         quote_rows.append({
             "doc_id": did, "quote_id": qids[i], "sentence_id": q.sentence,

@@ -87,7 +87,7 @@ class _Ctx:
             q = self.parse(k, s, e, nxt, cue)
             if q is None:
                 continue
-            clash = [p for p in out if q.start < p.end and p.start < q.end]
+            clash = [p for p in out if q.start < p.end and p.start < q.end and p.parent is None]
             wrap = [p for p in clash if p.start <= q.cue.start <= p.start + 12 and p.speaker_start is not None]
             if wrap and cue.kind != "according":
                 # وافادت 'سانا' انه جاء في بيان …: the earlier quote only relays this one
@@ -95,6 +95,16 @@ class _Ctx:
                 q.wrapped = True
                 out = [p for p in out if p is not wrap[0]]
                 clash = [p for p in clash if p is not wrap[0]]
+            nest = [p for p in clash if p.start <= q.start and q.end <= p.end + 1 and p.start < q.cue.start < p.end]
+            if clash and len(nest) == len(clash) and cue.kind == "verb" and q.speaker_start is not None \
+                    and q.speaker_start >= nest[0].start:
+                # وأشار البيان إلى أن [الدول الضامنة تشدد على ضرورة …]: speech reported
+                # inside another quote's content is a nested quote of its own speaker
+                q.parent = nest[0]
+                q.method += ":nested"
+                q.confidence = round(q.confidence * 0.8, 3)
+                out.append(q)
+                continue
             if clash:
                 if cue.kind != "according":
                     # an earlier "according to" quote yields to a verb cue

@@ -68,7 +68,7 @@ class Quote:
     pronoun: bool = False  # a pronoun/honorific mention (سماحته، معاليه)
     relayed_by: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # relay links, innermost first
-    parent: Optional[int] = None  # index of the quote this one is nested in
+    parent: Optional["Quote"] = None  # the quote whose content holds this one (nested speech)
     confidence: float = 0.5
     method: str = ""
     # the attribution frame: cue, speaker and adjuncts (where لـ«X» and في بيان live)

@@ -16,6 +16,11 @@ from .lexicon import Agency, Lexicon, load_lexicon
 from .model import Quote
 from .words import Words, strip_conj
 
+READ_VERBS = {"تلاه", "تلته", "قراه", "قراته", "القاه", "القته", "اذاعه", "اذاعته", "تلا", "قرا"}
+MEDIUM = {"بيان", "تقرير", "مؤتمر", "موتمر", "تغريده", "تغريدات", "كلمه", "خطاب", "مقابله", "حديث", "تصريح",
+          "تصريحات", "تدوينه", "منشور", "رساله", "مداخله", "لقاء", "حوار", "اتصال", "ندوه", "جلسه"}
+MEDIUM_ADJ = {"صحفي", "صحافي", "صحفيه", "رسمي", "رسميه", "هاتفي", "هاتفيه", "متلفز", "متلفزه", "مشترك", "مشتركه",
+              "له", "لها", "صحفيا"}
 FILLERS = {"الرسمي", "الرسميه", "الخاص", "الخاصه", "بموقع", "موقع", "الالكتروني", "علي", "في", "له", "لها"}
 TOLD_HEADS = {"تصريح", "تصريحات", "حديث", "مقابله", "لقاء", "اتصال", "مداخله", "حوار"}
 
@@ -47,10 +52,23 @@ class RelayTracer:
                     q.relayed_by.append(ag.name)
                     q.sources.append({"source": ag.name, "source_type": ag.type, "relation": rel,
                                       "start": s, "end": e})
-        self._carry(quotes)
+        self._carry([q for q in quotes if q.parent is None])
+        readers = self._readers(words, quotes)
+        for q in quotes:
+            q.sources.extend(self.media_links(words, q, readers))
         names = [c[0].name for c in credits]
         for q in quotes:
             q.relayed_by = list(dict.fromkeys(names + q.relayed_by))
+        for q in quotes:
+            p = q.parent
+            if p is not None:
+                # a nested quote reaches us through the quote that holds it
+                q.relayed_by = list(p.relayed_by)
+                s0 = p.speaker_start if p.speaker_start is not None else p.cue.start
+                e0 = p.speaker_end if p.speaker_end is not None else p.cue.end
+                q.sources = [dict(x) for x in p.sources] + [
+                    {"source": p.speaker_name or "", "source_type": p.speaker_type, "relation": "quoted_from",
+                     "start": s0, "end": e0}]
         doc._.isnad_quotes = quotes
         doc._.isnad_relays = list(dict.fromkeys(names))
         doc._.isnad_doc_sources = [{"source": ag.name, "source_type": ag.type, "relation": "reported_by",
@@ -222,6 +240,60 @@ class RelayTracer:
             tmp[0] = "ا" + f[1:]
             hit = self.lex.match_agency(tmp, 0)
         return hit
+
+    # ------------------------------------------------------------- media
+    def _readers(self, words: Words, quotes: list[Quote]) -> dict[str, dict]:
+        """بيان … تلاه وزير خارجية كازاخستان خيرات عبد الرحمانوف: who read a document out,
+        per document speaker id."""
+        out: dict[str, dict] = {}
+        forms = words.forms
+        for q in quotes:
+            if q.speaker_type != "document" or q.speaker_start is None or q.speaker_id in out:
+                continue
+            k = words.first_at_or_after(q.speaker_end)
+            for t in range(k, min(len(forms), k + 12)):
+                if forms[t] in READ_VERBS:
+                    j = t + 1
+                    last = j
+                    while j < len(forms) and j < t + 9 and forms[j] not in self.lex.boundaries \
+                            and forms[j] not in self.lex.complementisers and not any(
+                                ch in words.gap(j - 1, j) for ch in "،,.:؛()«»“”\""):
+                        last = j
+                        j += 1
+                    if last >= t + 1 and last < len(forms):
+                        s0, e0 = words.starts[t + 1], words.ends[last]
+                        out[q.speaker_id] = {"source": self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)],
+                                             "source_type": "person", "relation": "read_by", "start": s0, "end": e0}
+                    break
+                if any(ch in words.gap(t - 1, t) for ch in ".:") or forms[t] in self.lex.complementisers:
+                    break
+        return out
+
+    def media_links(self, words: Words, q: Quote, readers: dict[str, dict]) -> list[dict]:
+        """The document or occasion the words were stated in (جاء في بيان …، في مؤتمر
+        صحفي، في تغريدة) and who read it out; outermost first."""
+        links = []
+        if q.speaker_type == "document" and q.speaker_name:
+            s0 = q.speaker_start if q.speaker_start is not None else q.cue.start
+            e0 = q.speaker_end if q.speaker_end is not None else q.cue.end
+            links.append({"source": q.speaker_name, "source_type": "document", "relation": "stated_in",
+                          "start": s0, "end": e0})
+        else:
+            forms = words.forms
+            k = words.first_at_or_after(q.frame_start)
+            while k + 1 < len(forms) and words.starts[k] < q.frame_end:
+                if forms[k] in ("في", "عبر", "خلال") and (forms[k + 1] in MEDIUM or forms[k + 1] in self.lex.documents):
+                    j = k + 2
+                    if j < len(forms) and words.starts[j] < q.frame_end + 20 and forms[j] in MEDIUM_ADJ:
+                        j += 1
+                    s0, e0 = words.starts[k + 1], words.ends[j - 1]
+                    links.append({"source": self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)],
+                                  "source_type": "document", "relation": "stated_in", "start": s0, "end": e0})
+                    break
+                k += 1
+        if q.speaker_id in readers and q.speaker_type == "document":
+            links.append(dict(readers[q.speaker_id]))
+        return links
 
     def _carry(self, quotes: list[Quote]) -> None:
         """A relay named for one statement goes on the same speaker's continuations."""

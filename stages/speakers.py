@@ -17,8 +17,9 @@ from .lexicon import Lexicon, load_lexicon
 from .model import Quote, Speaker
 from .speakers_np import NounPhrases
 from .textnorm import fold
-from .words import WORD_RE, bare
+from .words import WORD_RE, bare, strip_conj
 
+_READ = {"تلاه", "تلته", "قراه", "قراته", "القاه", "القته"}
 FEMININE_TYPES = {"organization", "group", "agency", "document", "anonymous"}
 
 
@@ -78,11 +79,74 @@ class SpeakerResolver:
             q.speaker_name = self.np.name_of(forms, surface) if q.speaker_type == "person" else \
                 (" ".join(surface) if prefix_lam else orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)])
         self._resolve(quotes, doc)
-        doc._.isnad_speakers = self._cluster(quotes, doc)
+        clusters = self._cluster(quotes, doc)
+        for sp in clusters:
+            if sp.type == "person":
+                self._enrich(sp, doc)
+        doc._.isnad_speakers = clusters
         return doc
 
+    def _enrich(self, sp: Speaker, doc: Doc) -> None:
+        """Find the fullest mention of a person anywhere in the document — also outside
+        attributions (بيان … تلاه وزير خارجية كازاخستان خيرات عبد الرحمانوف) — and keep
+        its title: name ``خيرات عبد الرحمانوف``, title ``وزير خارجية كازاخستان``."""
+        words = doc.user_data["isnad_words"]
+        lex = self.lex
+        name_forms = WORD_RE.findall(fold(sp.name))
+        if not name_forms:
+            return
+        surname = name_forms[-1]
+        forms = words.forms
+        best = None
+        for i, f in enumerate(forms):
+            if f != surname:
+                continue
+            start = i - len(name_forms) + 1
+            if start < 0 or forms[start:i + 1] != name_forms:
+                continue
+            title_at = None
+            k = start - 1
+            while k >= 0 and start - k <= 7:
+                w = forms[k]
+                if any(ch in words.gap(k, k + 1) for ch in "،,.:؛()«»“”\"") or w in lex.boundaries \
+                        or w in lex.complementisers or w in lex.cue_forms or strip_conj(w) in lex.cue_forms \
+                        or w in _READ:
+                    break
+                if w in lex.titles or bare(w) in lex.titles:
+                    title_at = k
+                k -= 1
+            if title_at is not None and (best is None or start - title_at > best[1] - best[0]):
+                best = (title_at, start, i)
+        if best is None:
+            return
+        t0, n0, n1 = best
+        norm = doc._.isnad_norm
+        orig = doc.text
+
+        def span(a: int, b: int) -> str:
+            return orig[norm.to_orig(words.starts[a]):norm.to_orig_end(words.ends[b])]
+
+        # one given name before a surname-only cluster name: خيرات [عبد الرحمانوف]
+        given_known = name_forms[0] in lex.first_names and name_forms[0] not in ("عبد", "ابو", "ابن")
+        given = n0 - 1 if n0 - 1 > t0 and forms[n0 - 1] not in lex.titles and not forms[n0 - 1].startswith("ال") \
+            and len(name_forms) <= 2 and not given_known else n0
+        full = span(t0, n1)
+        if full not in sp.aliases:
+            sp.aliases.append(full)
+        if given < n0:
+            sp.name = span(given, n1)
+            sp.key = speaker_key(sp.name)
+            if sp.name not in sp.aliases:
+                sp.aliases.append(sp.name)
+        if given > t0:
+            title = span(t0, given - 1)
+            if title[:1] in "وف" and strip_conj(forms[t0]) in lex.titles:
+                title = title[1:]  # مديرعام … والمتحدث الإعلامي: drop the conjunction
+            sp.title = title
+
     def _has_name(self, name: str) -> bool:
-        return any(w in self.lex.first_names for w in WORD_RE.findall(fold(name)))
+        lex = self.lex
+        return any(w in lex.first_names and w not in lex.boundaries for w in WORD_RE.findall(fold(name)))
 
     def _resolve(self, quotes: list[Quote], doc: Doc) -> None:
         for i, q in enumerate(quotes):
@@ -178,8 +242,10 @@ class SpeakerResolver:
                     # ولفت المشرف العام على وكالة التنمية: a title alone names the person met before
                     q.speaker_name = sp.name
                 cluster_words[hit] |= ws | mention_ws
-                # the fullest personal name becomes the cluster's name
-                if sp.type == q.speaker_type == "person" and len(q.speaker_name.split()) > len(sp.name.split()) <= 5:
+                # a personal name beats a title, and a fuller one (up to five words) a shorter
+                if sp.type == q.speaker_type == "person" and self._has_name(q.speaker_name) and (
+                        not self._has_name(sp.name)
+                        or len(sp.name.split()) < len(q.speaker_name.split()) <= 5):
                     sp.name, sp.key = q.speaker_name, speaker_key(q.speaker_name)
             q.speaker_id = clusters[hit].speaker_id
             clusters[hit].n_quotes += 1
