@@ -27,6 +27,8 @@ KIND_AR = {"direct": "مباشر", "indirect": "غير مباشر", "mixed": "م
 TYPE_AR = {"person": "شخص", "organization": "مؤسسة", "group": "مجموعة", "document": "وثيقة",
            "agency": "وسيلة إعلام", "anonymous": "مصدر مجهّل", "unknown": "غير معروف"}
 UNATTRIBUTED = "— بلا متحدث —"
+RELATION_AR = {"reported_by": "نقلته", "read_by": "تلاه", "stated_in": "ورد في", "quoted_from": "نقلًا عن",
+               "told_to": "في حديث لـ", "posted_on": "نُشر على", "according_to": "بحسب"}
 LAYER_ORDER = {"q": 0, "spk": 1, "cue": 2}
 
 
@@ -80,7 +82,8 @@ class QuoteView:
     speaker_name: str | None
     speaker_type: str
     speaker_id: str | None
-    chain: list[str]
+    chain: list[str]  # the hops between the words and the reader: "source (relation)", nearest first
+    relays: list[str]  # the outlets that relayed it (quotes.relayed_by, outermost first)
     parent: str | None
     confidence: float
     method: str
@@ -95,11 +98,14 @@ class QuoteView:
                 "kind_ar": KIND_AR.get(self.kind, self.kind), "speaker": self.who,
                 "mention": self.speaker, "type": self.speaker_type,
                 "type_ar": TYPE_AR.get(self.speaker_type, self.speaker_type), "cue": self.cue,
-                "chain": self.chain, "confidence": round(self.confidence, 2), "method": self.method,
+                "chain": self.chain_text(), "confidence": round(self.confidence, 2), "method": self.method,
                 "parent": self.parent}
 
+    def chain_text(self) -> str:
+        return " ← ".join([self.who, *self.chain]) if self.chain else "—"
+
     def tooltip(self) -> str:
-        chain = " ← ".join([self.who, *self.chain]) if self.chain else "—"
+        chain = self.chain_text()
         return (f"{self.number}. {KIND_AR.get(self.kind, self.kind)} ({self.kind})\n"
                 f"المتحدث: {self.who} ({TYPE_AR.get(self.speaker_type, self.speaker_type)})\n"
                 f"الفعل: {self.cue}\nسلسلة النقل: {chain}\n"
@@ -189,6 +195,40 @@ def highlight(text: str, quotes: list[QuoteView]) -> str:
 
 # --- building the views ------------------------------------------------------------------------
 
+def hops(links: list[tuple[str, str]], relayed_by: list[str], *speaker: str | None) -> list[str]:
+    """The relay chain after the speaker, nearest the words first: the ``sources`` hops with
+    their relation, then any ``relayed_by`` outlet the sources table does not hold. A hop
+    that is the speaker itself (a statement the words were stated in) is not repeated."""
+    own = {s for s in speaker if s}
+    out, seen = [], set()
+    for source, relation in links:
+        if source in own or (source, relation) in seen:
+            continue
+        seen.add((source, relation))
+        label = RELATION_AR.get(relation, relation)
+        out.append(f"{source} ({label})" if label else source)
+    named = {s for s, _ in links}
+    out += [x for x in reversed(relayed_by) if x not in named and x not in own]
+    return out
+
+
+def group_of(doc_id: str, q: QuoteView, clusters: dict) -> tuple[tuple, str]:
+    """Index entry of a quote's speaker, and the name to show. Named people (two words or
+    more), organisations and agencies are one entry across articles (by ``speaker_key``);
+    titles, documents, groups and anonymous sources stay per article: «الوزير» or «البيان»
+    in two articles are rarely the same source."""
+    info = clusters.get((doc_id, str(q.speaker_id))) if q.speaker_id else None
+    if info is None:
+        if q.who == UNATTRIBUTED:
+            return ("none",), UNATTRIBUTED
+        return ("doc", doc_id, q.who), q.who
+    name, typ, key = info
+    name = name or q.who
+    if typ in ("organization", "agency") or (typ == "person" and len(name.split()) >= 2):
+        return ("key", key), name
+    return ("doc", doc_id, str(q.speaker_id)), name
+
+
 def build(out: Path, doc_ids: list[str] | None = None, max_docs: int | None = None
           ) -> tuple[list[DocView], list[SpeakerEntry], dict]:
     docs_df = _read(out, "documents")
@@ -209,33 +249,32 @@ def build(out: Path, doc_ids: list[str] | None = None, max_docs: int | None = No
         notes["shown_docs"] = max_docs
     keep = set(docs_df["doc_id"].astype(str))
 
-    chains: dict[tuple[str, str], list[str]] = defaultdict(list)
+    chains: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     if sources_df is not None and len(sources_df):
         for r in sources_df.sort_values(["doc_id", "quote_id", "hop"]).itertuples():
-            chains[(str(r.doc_id), str(r.quote_id))].append(str(r.source))
-    keys: dict[tuple[str, str], str] = {}
+            chains[(str(r.doc_id), str(r.quote_id))].append(
+                (str(r.source), str(_none(getattr(r, "relation", None)) or "")))
+    clusters: dict[tuple[str, str], tuple[str, str, str]] = {}  # (doc, speaker_id) -> name, type, key
     if speakers_df is not None and len(speakers_df):
         for r in speakers_df.itertuples():
-            key = _none(getattr(r, "speaker_key", None)) or _none(r.name)
-            if key:
-                keys[(str(r.doc_id), str(r.speaker_id))] = str(key)
+            name = str(_none(r.name) or "")
+            key = str(_none(getattr(r, "speaker_key", None)) or name)
+            clusters[(str(r.doc_id), str(r.speaker_id))] = (name, str(_none(r.type) or "unknown"), key)
 
     views: list[DocView] = []
     by_doc: dict[str, list[QuoteView]] = defaultdict(list)
     quotes_df = quotes_df[quotes_df["doc_id"].astype(str).isin(keep)]
     for r in quotes_df.sort_values(["doc_id", "start", "end"]).itertuples():
         did, qid = str(r.doc_id), str(r.quote_id)
-        chain = list(chains.get((did, qid), []))
-        for x in reversed(_list(r.relayed_by)):  # relayed_by is outermost first
-            if x not in chain:
-                chain.append(x)
+        relays = _list(r.relayed_by)
+        chain = hops(chains.get((did, qid), []), relays, _none(r.speaker_name), _none(r.speaker))
         by_doc[did].append(QuoteView(
             quote_id=qid, doc_id=did, number=len(by_doc[did]) + 1, start=int(r.start), end=int(r.end),
             text=str(r.text), kind=str(r.kind), cue=str(_none(r.cue) or ""), cue_start=_int(r.cue_start),
             cue_end=_int(r.cue_end), speaker=_none(r.speaker), speaker_start=_int(r.speaker_start),
             speaker_end=_int(r.speaker_end), speaker_name=_none(r.speaker_name),
             speaker_type=str(_none(r.speaker_type) or "unknown"), speaker_id=_none(r.speaker_id),
-            chain=chain, parent=_none(r.parent_quote_id),
+            chain=chain, relays=relays, parent=_none(r.parent_quote_id),
             confidence=float(_none(r.confidence) or 0.0), method=str(_none(r.method) or "")))
 
     entries: dict[str, SpeakerEntry] = {}
@@ -250,12 +289,11 @@ def build(out: Path, doc_ids: list[str] | None = None, max_docs: int | None = No
         for q in v.quotes:
             if q.parent is not None:
                 continue  # a nested quote is read through its parent
-            key = keys.get((did, str(q.speaker_id))) if q.speaker_id else None
-            key = key or (q.speaker_name or q.speaker or UNATTRIBUTED)
-            e = entries.setdefault(key, SpeakerEntry(name=q.who, type=q.speaker_type))
+            key, name = group_of(did, q, clusters)
+            e = entries.setdefault(key, SpeakerEntry(name=name, type=q.speaker_type))
             e.quotes.append(q)
-            e.names[q.who] += 1
-            e.relays.update(q.chain)
+            e.names[name] += 1
+            e.relays.update(q.relays)
             if v.outlet:
                 e.outlets[v.outlet] += 1
     for e in entries.values():

@@ -86,16 +86,22 @@ def test_index_sorted_by_number_of_quotes(sample_out):
     assert counts == sorted(counts, reverse=True) and counts[0] >= 4
     quotes = pd.read_parquet(sample_out / "quotes")
     assert sum(len(s.quotes) for s in speakers) == int(quotes["parent_quote_id"].isna().sum())
-    names = {s.name for s in speakers}
-    top = quotes["speaker_name"].value_counts().index[0]
-    assert top in names
+    # the most quoted speaker (nested quotes are read through their parent)
+    table = pd.read_parquet(sample_out / "speakers").set_index("speaker_id")
+    top = quotes[quotes["parent_quote_id"].isna()]["speaker_id"].value_counts()
+    assert speakers[0].name == table.loc[top.index[0], "name"]
+    assert len(speakers[0].quotes) == top.iloc[0]
 
 
 def test_highlight_nests_crossing_spans_and_escapes():
-    q1 = report.QuoteView("d:q1", "d", 1, 0, 10, "", "direct", "قال", 12, 15, "<b>", 16, 20, None,
-                          "person", None, [], None, 0.9, "m")
-    q2 = report.QuoteView("d:q2", "d", 2, 5, 18, "", "indirect", "قال", 0, 2, None, None, None, "X",
-                          "person", None, ["سانا"], None, 0.5, "m")
+    def qv(qid, n, start, end, kind, cue, speaker, sp_start, sp_end, name):
+        return report.QuoteView(
+            quote_id=qid, doc_id="d", number=n, start=start, end=end, text="", kind=kind, cue="قال",
+            cue_start=cue[0], cue_end=cue[1], speaker=speaker, speaker_start=sp_start, speaker_end=sp_end,
+            speaker_name=name, speaker_type="person", speaker_id=None, chain=[], relays=[], parent=None,
+            confidence=0.5, method="m")
+    q1 = qv("d:q1", 1, 0, 10, "direct", (12, 15), "<b>", 16, 20, None)
+    q2 = qv("d:q2", 2, 5, 18, "indirect", (0, 2), None, None, None, "X")
     text = "أب<ج>د هوز حطي كلمن سعفص"
     html = report.highlight(text, [q1, q2])
     c = parse(f"<div>{html}</div>")
@@ -116,3 +122,10 @@ def test_unknown_doc_is_a_usage_error(sample_out, capsys):
 def test_missing_output_is_reported(tmp_path, capsys):
     assert cli_main(["report", "--out", str(tmp_path)]) == 2
     assert "E203" in capsys.readouterr().err
+
+
+def test_relay_chain_follows_the_hops_without_repeating_the_speaker():
+    links = [("وزير الخارجية", "read_by"), ("البيان", "stated_in"), ("سانا", "reported_by")]
+    chain = report.hops(links, ["سانا", "روسيا اليوم"], "البيان", None)
+    assert chain == ["وزير الخارجية (تلاه)", "سانا (نقلته)", "روسيا اليوم"]
+    assert report.hops([], ["أ ف ب", "سانا"], "X") == ["سانا", "أ ف ب"]  # relayed_by is outermost first

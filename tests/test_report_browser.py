@@ -94,9 +94,23 @@ def test_index_lists_the_speakers(page):
     items = drv.find_elements("css selector", "#index li.speaker")
     names = [li.get_attribute("data-speaker") for li in items]
     counts = [int(li.get_attribute("data-count")) for li in items]
+    speakers = pd.read_parquet(out / "speakers")
     quotes = pd.read_parquet(out / "quotes")
-    for name in quotes["speaker_name"].dropna().unique():
-        assert any(name in n or n in name for n in names), name
+    assert set(names) <= set(speakers["name"]) | {report.UNATTRIBUTED}
+    for name in speakers.loc[speakers["n_quotes"] > 0, "name"]:
+        assert name in names, name
+    # every quote is listed under exactly one speaker, the one the tables give it
+    listed = {}
+    for li in items:
+        for a in li.find_elements("css selector", "ul.said a[data-goto]"):
+            assert a.get_attribute("data-goto") not in listed
+            listed[a.get_attribute("data-goto")] = li.get_attribute("data-speaker")
+    top = quotes[quotes["parent_quote_id"].isna()]
+    assert set(listed) == set(top["quote_id"])
+    names_by_id = dict(zip(speakers["speaker_id"], speakers["name"]))
+    for q in top.itertuples():
+        if isinstance(q.speaker_id, str):
+            assert listed[q.quote_id] == names_by_id[q.speaker_id]
     assert counts == sorted(counts, reverse=True)
     assert items[0].find_element("css selector", ".name").text == names[0]
     assert "عبد الرحمانوف" in " ".join(names)
