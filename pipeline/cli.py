@@ -31,9 +31,11 @@ SUBCOMMANDS = {
 }
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 3, 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: OUT is locked by another run; try again later
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .io import ID_FIELDS, MAX_CHARS, TEXT_FIELDS
     sub = "\n".join(f"  {k:9} {v[1]}" for k, v in SUBCOMMANDS.items())
     ap = argparse.ArgumentParser(
         prog="run.py",
@@ -41,14 +43,36 @@ def build_parser() -> argparse.ArgumentParser:
                     "Processes Arabic news articles into Parquet tables of attributed quotes.",
         epilog=f"subcommands (python run.py SUBCOMMAND --help):\n{sub}\n\n"
                f"exit codes: {EXIT_OK} all processed, {EXIT_REJECTED} some documents rejected, "
-               f"{EXIT_USAGE} usage or configuration error",
+               f"{EXIT_USAGE} usage or configuration error, {EXIT_BUSY} output folder locked by another run",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("inputs", nargs="*",
                     help=".txt (one article, doc_id = file stem), .jsonl/.jsonl.gz (one article a line: "
-                         "id or doc_id, text, optional title, url, source, date), or folders of them "
-                         "(default: the bundled sample examples/astana8.txt)")
+                         "id or doc_id, text, optional title, url, source, date), .csv/.csv.gz and .parquet "
+                         "(the same columns), or folders of them; UTF-8 (BOM or not), UTF-16 with BOM and "
+                         "Windows-1256 are detected (default: the bundled sample examples/astana8.txt)")
     ap.add_argument("--out", default=str(ROOT / "outputs"), help="output folder (default: outputs/)")
     ap.add_argument("--config", default=None, help="TOML configuration (default: config/isnad.toml)")
+    run = ap.add_argument_group("batch runs (incremental: documents already in OUT with the same content are skipped)")
+    run.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="worker processes (default: all cores; a few documents run in-process)")
+    run.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local process pool (default) or a Dask distributed cluster")
+    run.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="with --engine dask: scheduler address, e.g. tcp://10.0.0.5:8786 "
+                          "(default: a LocalCluster of --workers processes)")
+    run.add_argument("--batch-size", type=int, default=500, metavar="N",
+                     help="documents per batch and per part file (default: 500); memory follows it")
+    run.add_argument("--reprocess", action="store_true", help="process every document, changed or not")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="if another run holds OUT, wait up to this long for it (default: refuse at once)")
+    run.add_argument("--quiet", action="store_true", help="no progress and no summary; errors only")
+    run.add_argument("--id-field", "--id-column", action="append", default=None, metavar="NAME",
+                     help="record field / CSV or Parquet column with the document id "
+                          f"(repeatable; default: {', '.join(ID_FIELDS)}; else the path and line)")
+    run.add_argument("--text-field", "--text-column", action="append", default=None, metavar="NAME",
+                     help=f"field / column with the article text (repeatable; default: {', '.join(TEXT_FIELDS)})")
+    run.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
+                     help=f"reject longer documents (E110; default: {MAX_CHARS:,})")
     return ap
 
 
@@ -62,12 +86,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"isnad: {e}", file=sys.stderr)
             return EXIT_USAGE
     args = build_parser().parse_args(argv)
-    from .runner import run_batch, summary
+    from .io import ID_FIELDS, TEXT_FIELDS, InputOptions
+    from .runner import RunOptions, run_batch, summary
     inputs = args.inputs or [str(SAMPLE)]
+    opts = RunOptions(
+        workers=args.workers, engine=args.engine, scheduler=args.scheduler, batch_size=args.batch_size,
+        reprocess=args.reprocess, quiet=args.quiet, wait=args.wait, argv=argv,
+        inputs=InputOptions(id_fields=tuple(args.id_field or ID_FIELDS),
+                            text_fields=tuple(args.text_field or TEXT_FIELDS), max_chars=args.max_chars))
     try:
-        stats = run_batch(inputs, Path(args.out), args.config)
+        stats = run_batch(inputs, Path(args.out), args.config, opts)
     except IsnadError as e:
         print(f"isnad: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    print(summary(stats))
+        return EXIT_BUSY if e.code == "E201" else EXIT_USAGE
+    except KeyboardInterrupt:
+        print("isnad: interrupted; committed batches are kept, the next run resumes", file=sys.stderr)
+        return 130
+    if not args.quiet:
+        print(summary(stats))
     return EXIT_REJECTED if stats["rejected"] else EXIT_OK

@@ -1,47 +1,348 @@
-"""Run the pipeline over inputs and write the tables."""
+"""Run the pipeline over inputs and write the tables: incremental, crash-safe, parallel.
+
+One call of :func:`run_batch` is one *run* (``run_id``):
+
+1. lock ``OUT`` (:class:`pipeline.manifest.OutputLock`), then :func:`~pipeline.manifest.recover`
+   whatever a killed run left behind;
+2. stream the inputs, in batches of ``batch_size`` documents; every document whose
+   ``doc_id`` and content hash are already in the manifest is skipped (``reprocess``
+   forces all), a repeated ``doc_id`` is rejected (E109);
+3. run the batches on an engine (:mod:`pipeline.engines`): in this process for a
+   few documents, else a pool of worker processes or a Dask cluster;
+4. commit each finished batch: its six part files appear atomically under
+   ``OUT/<table>/run_id=<RUN_ID>/part-<N>.parquet``, then one manifest transaction
+   records them, then older parts that held a reprocessed document's previous rows
+   are rewritten without them.  Every table therefore shows only the latest
+   version of each document.
+"""
 from __future__ import annotations
 
+import hashlib
+import itertools
+import os
+import sys
+import time
+import tomllib
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-from stages.errors import ConfigError, make
+from stages.errors import ConfigError, RunError, make
 
-from .extract import Record, doc_rows
-from .io import Rejection, expand_inputs, read_file
-from .nlp import build_nlp
-from .writer import write_tables
+from .engines import InProcessEngine, PoolEngine, Task, default_workers
+from .extract import Record
+from .io import (DEFAULT_OPTIONS, InputOptions, Rejection, content_hash, expand_inputs, read_inputs,
+                 reject)
+from .manifest import Manifest, OutputLock, dup_key, new_run_id, recover
+from .writer import empty_blobs, prune_part, publish_part, stage_part
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "isnad.toml"
 
 
-def run_batch(inputs: list[str], out: Path, config: str | None = None) -> dict:
+@dataclass
+class RunOptions:
+    workers: int | None = None  # None: every core
+    engine: str = "local"  # local | dask
+    scheduler: object = None  # dask: address, Client, or None for a LocalCluster
+    batch_size: int = 500
+    reprocess: bool = False
+    quiet: bool = False
+    progress: bool | None = None  # None: a bar when stderr is a terminal
+    wait: float = 0.0  # seconds to wait for another run's lock
+    inputs: InputOptions = DEFAULT_OPTIONS
+    in_process_below: int = 200  # fewer documents to process: no worker start-up
+    cluster_kwargs: dict | None = None  # dask LocalCluster arguments (tests)
+    durable: bool = True  # fsync every part file and the folder before renaming
+    argv: list | None = None
+
+
+@dataclass
+class Stats:
+    run_id: str = ""
+    out: str = ""
+    processed: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    quotes: int = 0
+    batches: int = 0
+    kinds: Counter = field(default_factory=Counter)
+    speakers: Counter = field(default_factory=Counter)
+    engine: str = ""
+    workers: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        d = dict(vars(self))
+        d["documents"] = self.processed
+        return d
+
+
+def run_batch(inputs: list[str], out: Path, config: str | None = None,
+              options: RunOptions | None = None, **kw) -> dict:
+    """Process ``inputs`` into ``out``; returns the run's statistics.
+
+    Raises ConfigError (bad inputs or configuration) or RunError (``out`` locked
+    or not writable) before writing anything.
+    """
+    opts = options or RunOptions(**kw)
+    t0 = time.monotonic()
+    out = Path(out)
     files, bad = expand_inputs(inputs)
     if bad:
         raise make(ConfigError, "E006", section="cli", key="INPUT", value=bad[0],
-                   expected="an existing .txt/.jsonl/.jsonl.gz file or folder")
-    nlp = build_nlp(config)
-    tables: dict[str, list[dict]] = {k: [] for k in ("documents", "sentences", "quotes", "speakers", "sources", "rejected")}
-    records: list[Record] = []
-    for f in files:
-        for item in read_file(f):
-            if isinstance(item, Rejection):
-                tables["rejected"].append(vars(item))
+                   expected="an existing .txt/.jsonl/.jsonl.gz/.csv/.parquet file or folder")
+    _check_options(opts)
+    cfg = str(config) if config else None
+    compression = _compression(cfg)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK):
+            raise PermissionError("permission denied")
+    except OSError as e:
+        raise make(RunError, "E202", path=out, error=getattr(e, "strerror", None) or str(e)) from None
+    with OutputLock(out, opts.wait):
+        run = _Run(files, out, cfg, compression, opts)
+        try:
+            stats = run.execute()
+        finally:
+            run.manifest.close()
+    stats.seconds = time.monotonic() - t0
+    return stats.as_dict()
+
+
+def _check_options(opts: RunOptions) -> None:
+    if opts.engine not in ("local", "dask"):
+        raise make(ConfigError, "E006", section="cli", key="--engine", value=opts.engine, expected='"local" or "dask"')
+    if opts.workers is not None and opts.workers < 1:
+        raise make(ConfigError, "E006", section="cli", key="--workers", value=opts.workers, expected="1 or more")
+    if opts.batch_size < 1:
+        raise make(ConfigError, "E006", section="cli", key="--batch-size", value=opts.batch_size,
+                   expected="1 or more")
+    if opts.inputs.max_chars < 1:
+        raise make(ConfigError, "E006", section="cli", key="--max-chars", value=opts.inputs.max_chars,
+                   expected="1 or more")
+
+
+def _compression(cfg: str | None) -> str:
+    try:
+        with open(cfg or DEFAULT_CONFIG, "rb") as f:
+            return str(tomllib.load(f).get("output", {}).get("compression", "zstd"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return "zstd"  # build_nlp reports the problem properly
+
+
+def _config_fingerprint(cfg: str | None) -> str | None:
+    """Content of the configuration file and size/mtime of every file beside it (the
+    lexicons): a run with nothing to process skips re-validating an unchanged one."""
+    path = Path(cfg or DEFAULT_CONFIG)
+    if not path.is_file():
+        return None
+    h = hashlib.sha256(path.read_bytes())
+    for f in sorted(path.parent.rglob("*")):
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+class _Run:
+    def __init__(self, files: list[Path], out: Path, cfg: str | None, compression: str, opts: RunOptions):
+        self.files, self.out, self.cfg, self.compression, self.opts = files, out, cfg, compression, opts
+        self.manifest = Manifest(out)
+        self.stats = Stats(out=str(out))
+        self.progress = Progress(opts)
+        self.validated = False
+
+    # ------------------------------------------------------------------ planning
+    def plan(self) -> Iterator[Task]:
+        """Stream the inputs into batches of documents that need processing."""
+        opts, st = self.opts, self.stats
+        first_seen: dict[str, str] = {}
+        n_dups: Counter = Counter()
+        recs: list[Record] = []
+        rejs: list[Rejection] = []
+        part_no = itertools.count()
+        items = read_inputs(self.files, opts.inputs)
+        while chunk := list(itertools.islice(items, opts.batch_size)):
+            keyed = []
+            for item in chunk:
+                doc_id, src = item.doc_id, item.source_path
+                h = content_hash(item)
+                if doc_id in first_seen:
+                    n_dups[doc_id] += 1
+                    dup = reject(doc_id, src, "E109", h, doc_id=doc_id, first=first_seen[doc_id])
+                    key = dup_key(doc_id, src, n_dups[doc_id])
+                    item = dup
+                else:
+                    first_seen[doc_id] = src
+                    key = doc_id
+                keyed.append((key, h, item))
+            known = {} if opts.reprocess else self.manifest.lookup([k for k, _, _ in keyed])
+            for key, h, item in keyed:
+                if known.get(key) == h:
+                    st.skipped += 1
+                    continue
+                if isinstance(item, Record):
+                    item.extra["key"] = key
+                    recs.append(item)
+                else:
+                    item.key = key  # type: ignore[attr-defined]
+                    rejs.append(item)
+                if len(recs) + len(rejs) >= opts.batch_size:
+                    yield self._task(next(part_no), recs, rejs)
+                    recs, rejs = [], []
+            self.progress.update(st)
+        if recs or rejs:
+            yield self._task(next(part_no), recs, rejs)
+
+    def _task(self, n: int, recs: list[Record], rejs: list[Rejection]) -> Task:
+        if not self.validated:
+            self.validate_config()
+        return Task(self.stats.run_id, f"part-{n:05d}", recs, rejs, self.cfg, self.compression,
+                    self.opts.inputs.max_chars)
+
+    def validate_config(self, cheap: bool = False) -> None:
+        """Fail with ConfigError before anything is written.  ``cheap``: trust a
+        configuration this output folder already ran with, unchanged."""
+        fp = _config_fingerprint(self.cfg)
+        db = self.manifest.db
+        if cheap and fp is not None:
+            row = db.execute("SELECT v FROM meta WHERE k='config_ok'").fetchone()
+            if row and row[0] == fp:
+                self.validated = True
+                return
+        from .nlp import build_nlp
+        build_nlp(self.cfg)
+        if fp is not None:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('config_ok', ?)", (fp,))
+        self.validated = True
+
+    # ------------------------------------------------------------------ running
+    def execute(self) -> Stats:
+        st, opts = self.stats, self.opts
+        recover(self.out, self.manifest, self.prune)
+        st.run_id = new_run_id()
+        self.manifest.begin_run(st.run_id, opts.argv)
+        status = "failed"
+        engine = None
+        try:
+            tasks = self.plan()
+            buffered, n_docs, exhausted = [], 0, True
+            for t in tasks:  # a look-ahead decides whether workers are worth starting
+                buffered.append(t)
+                n_docs += len(t.records)
+                if n_docs >= opts.in_process_below:
+                    exhausted = False
+                    break
+            if not buffered:
+                self.validate_config(cheap=True)
             else:
-                records.append(item)
-    for rec, doc in zip(records, nlp.pipe((r.text for r in records), batch_size=64)):
-        for k, rows in doc_rows(doc, rec).items():
-            tables[k].extend(rows)
-    out.mkdir(parents=True, exist_ok=True)
-    write_tables(out, tables)
-    return {"documents": len(tables["documents"]), "rejected": len(tables["rejected"]),
-            "quotes": tables["quotes"], "out": str(out)}
+                engine = self.engine(n_docs, exhausted)
+                st.engine, st.workers = engine.name, engine.workers
+                self.progress.start(st)
+                for res in engine.run(itertools.chain(buffered, tasks)):
+                    self.commit(res)
+            if st.batches == 0:  # every table gets a part in every run, even empty
+                stage_part(self.out, st.run_id, "part-00000", empty_blobs(self.compression), opts.durable)
+                publish_part(self.out, st.run_id, "part-00000", opts.durable)
+                self.manifest.commit_part(st.run_id, "part-00000", [])
+            status = "done"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            if engine is not None:
+                engine.close()
+            self.progress.close()
+            self.manifest.finish_run(st.run_id, status, st.processed, st.skipped, st.rejected,
+                                     time.monotonic() - self.progress.t0)
+        return st
+
+    def engine(self, n_docs: int, exhausted: bool):
+        opts = self.opts
+        workers = opts.workers or default_workers()
+        mc = opts.inputs.max_chars
+        if opts.engine == "dask":
+            from .dask_engine import DaskEngine
+            return DaskEngine(workers, self.cfg, mc, opts.scheduler, opts.cluster_kwargs)
+        if workers == 1 or exhausted:
+            return InProcessEngine(self.cfg, mc)
+        return PoolEngine(workers, self.cfg, mc)
+
+    def commit(self, res) -> None:
+        st, opts = self.stats, self.opts
+        stage_part(self.out, st.run_id, res.part, res.blobs, opts.durable)
+        publish_part(self.out, st.run_id, res.part, opts.durable)
+        self.manifest.commit_part(st.run_id, res.part, res.entries)
+        for (run_id, part), (ids, dups) in self.manifest.pending_prunes().items():
+            self.prune(run_id, part, ids, dups)
+            self.manifest.prune_done(run_id, part)
+        st.batches += 1
+        st.processed += res.n_ok
+        st.rejected += res.n_rejected
+        st.quotes += res.n_quotes
+        st.kinds.update(res.kinds)
+        st.speakers.update(res.speakers)
+        self.progress.update(st)
+
+    def prune(self, run_id: str, part: str, ids: set[str], dups: set[str]) -> None:
+        prune_part(self.out, run_id, part, ids, dups, self.compression)
+
+
+class Progress:
+    """A tqdm bar on a terminal; plain log lines (every 10 s) otherwise; nothing with quiet."""
+
+    def __init__(self, opts: RunOptions):
+        self.t0 = time.monotonic()
+        self.quiet = opts.quiet
+        tty = sys.stderr.isatty() if opts.progress is None else opts.progress
+        self.bar = None
+        self.tty = tty and not opts.quiet
+        self.last = self.t0
+        self.batch = opts.batch_size
+
+    def start(self, st: Stats) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            from tqdm import tqdm
+            self.bar = tqdm(desc="isnad", unit="doc", file=sys.stderr, dynamic_ncols=True, leave=False)
+        else:
+            self._log(f"run {st.run_id}: {st.engine} engine, {st.workers} worker(s), batch size {self.batch}")
+
+    def update(self, st: Stats) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.n = st.processed + st.skipped + st.rejected
+            self.bar.set_postfix(processed=st.processed, skipped=st.skipped, rejected=st.rejected, refresh=False)
+            self.bar.refresh()
+            return
+        now = time.monotonic()
+        if now - self.last >= 10:
+            self.last = now
+            self._log(f"{st.processed} processed, {st.skipped} skipped as unchanged, {st.rejected} rejected, "
+                      f"{st.batches} batches, {now - self.t0:.0f} s")
+
+    def _log(self, msg: str) -> None:
+        print(f"isnad: {msg}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def summary(stats: dict) -> str:
-    quotes = stats["quotes"]
-    kinds = Counter(q["kind"] for q in quotes)
-    speakers = Counter(q["speaker_name"] for q in quotes if q["speaker_name"])
-    lines = [f"isnad: {stats['documents']} documents, {len(quotes)} quotes "
+    kinds = stats.get("kinds") or Counter()
+    speakers = stats.get("speakers") or Counter()
+    lines = [f"isnad: {stats['documents']} documents, {stats['quotes']} quotes "
              f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'}), "
-             f"{stats['rejected']} rejected -> {stats['out']}"]
+             f"{stats['rejected']} rejected -> {stats['out']}",
+             f"run {stats['run_id']}: processed {stats['processed']}, skipped as unchanged {stats['skipped']}, "
+             f"rejected {stats['rejected']}, {stats['seconds']:.1f} s"
+             + (f" ({stats['engine']} engine, {stats['workers']} worker(s))" if stats.get("engine") else "")]
     if speakers:
         lines.append("top speakers:")
         for name, n in speakers.most_common(5):

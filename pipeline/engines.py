@@ -1,0 +1,240 @@
+"""Where batches run: in this process, a local process pool, or a Dask cluster.
+
+Every engine runs the same function, :func:`process_task`, on the same
+:class:`Task` objects and returns the same :class:`Result`: the batch's six tables
+already encoded as Parquet bytes (so encoding runs in parallel and a remote worker
+needs no shared file system), plus what the manifest needs.  Writing files and
+committing the manifest stay in the driver process (:mod:`pipeline.runner`).
+
+Each worker process builds the spaCy pipeline once (:func:`get_nlp` caches it per
+configuration): the process pool through its initializer, Dask workers through a
+worker plugin that loads it when the worker starts.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from stages.errors import MESSAGES
+
+from .extract import Record, doc_rows
+from .io import Rejection
+from .manifest import Entry
+
+TABLE_NAMES = ("documents", "sentences", "quotes", "speakers", "sources", "rejected")
+NLP_BATCH = 64
+
+
+@dataclass
+class Task:
+    run_id: str
+    part: str
+    records: list[Record]
+    rejections: list[Rejection]
+    config: str | None = None
+    compression: str = "zstd"
+    max_chars: int = 1_000_000
+
+
+@dataclass
+class Result:
+    part: str
+    blobs: dict[str, bytes]
+    entries: list[Entry]
+    n_ok: int = 0
+    n_rejected: int = 0
+    n_quotes: int = 0
+    kinds: Counter = field(default_factory=Counter)
+    speakers: Counter = field(default_factory=Counter)
+
+
+# ---------------------------------------------------------------- worker side
+
+_NLP: dict = {}
+_NLP_LOCK = threading.Lock()
+_ERRORS: dict = {}
+
+
+def _on_error(proc_name, proc, docs, e) -> None:
+    """spaCy error handler: note the failure; spaCy then drops the doc from the stream."""
+    for d in docs:
+        _ERRORS[getattr(d, "_context", None)] = f"{proc_name}: {type(e).__name__}: {e}"
+
+
+def get_nlp(config: str | None = None, max_chars: int = 1_000_000):
+    """The spaCy pipeline for ``config``, built once per process."""
+    key = str(config or "")
+    nlp = _NLP.get(key)
+    if nlp is None:
+        with _NLP_LOCK:
+            nlp = _NLP.get(key)
+            if nlp is None:
+                from .nlp import build_nlp
+                nlp = build_nlp(config)
+                nlp.set_error_handler(_on_error)
+                _NLP[key] = nlp
+    nlp.max_length = max(nlp.max_length, max_chars + 1)
+    return nlp
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker gets SIGKILL when the driver dies, even by ``kill -9``."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def init_worker(config: str | None, max_chars: int) -> None:
+    _die_with_parent()
+    get_nlp(config, max_chars)
+
+
+def _failure(rec: Record, message: str) -> Rejection:
+    code = "E108"
+    r = Rejection(rec.doc_id, rec.source_path, code, f"[{code}] " + MESSAGES[code].format(error=message[:500]),
+                  rec.extra.get("content_hash", ""))
+    r.key = rec.extra.get("key", rec.doc_id)  # type: ignore[attr-defined]
+    return r
+
+
+def _pipe_rows(nlp, records: list[Record]) -> tuple[list[dict | None], dict[int, str]]:
+    """Rows per record (None when it failed) and the failure messages.  A document
+    that raises never stops the batch."""
+    rows: list[dict | None] = [None] * len(records)
+    failed: dict[int, str] = {}
+    done: set[int] = set()
+    _ERRORS.clear()
+    try:
+        for doc, i in nlp.pipe(((r.text, i) for i, r in enumerate(records)), as_tuples=True, batch_size=NLP_BATCH):
+            done.add(i)
+            try:
+                rows[i] = doc_rows(doc, records[i])
+            except Exception as e:  # noqa: BLE001
+                failed[i] = f"rows: {type(e).__name__}: {e}"
+    except Exception:  # noqa: BLE001 - a stage failed outside the error handler: one at a time
+        from spacy.util import raise_error
+        nlp.set_error_handler(raise_error)
+        try:
+            for i, r in enumerate(records):
+                if i in done or i in _ERRORS:
+                    continue
+                try:
+                    rows[i] = doc_rows(nlp(r.text), r)
+                except Exception as e:  # noqa: BLE001
+                    failed[i] = f"{type(e).__name__}: {e}"
+        finally:
+            nlp.set_error_handler(_on_error)
+    for i, msg in _ERRORS.items():
+        if isinstance(i, int) and rows[i] is None:
+            failed.setdefault(i, msg)
+    for i in range(len(records)):
+        if rows[i] is None and i not in failed:
+            failed[i] = "the pipeline returned no document"
+    _ERRORS.clear()
+    return rows, failed
+
+
+def process_task(task: Task) -> Result:
+    from .writer import parquet_bytes, to_table
+
+    nlp = get_nlp(task.config, task.max_chars)
+    per_doc, failed = _pipe_rows(nlp, task.records)
+    tables: dict[str, list[dict]] = {k: [] for k in TABLE_NAMES}
+    entries: list[Entry] = []
+    res = Result(task.part, {}, entries)
+    for rec, rows in zip(task.records, per_doc):
+        if rows is None:
+            continue
+        for k, v in rows.items():
+            tables[k].extend(v)
+        res.n_ok += 1
+        entries.append(Entry(rec.extra.get("key", rec.doc_id), rec.doc_id, rec.extra.get("content_hash", ""),
+                             "ok", None, rec.source_path))
+    rejections = list(task.rejections) + [_failure(task.records[i], m) for i, m in sorted(failed.items())]
+    for r in rejections:
+        tables["rejected"].append({"doc_id": r.doc_id, "source_path": r.source_path,
+                                   "reason": r.reason, "message": r.message})
+        entries.append(Entry(getattr(r, "key", r.doc_id), r.doc_id, r.content_hash, "rejected", r.reason,
+                             r.source_path))
+    res.n_rejected = len(rejections)
+    res.n_quotes = len(tables["quotes"])
+    res.kinds = Counter(q["kind"] for q in tables["quotes"])
+    res.speakers = Counter(q["speaker_name"] for q in tables["quotes"] if q["speaker_name"])
+    res.blobs = {k: parquet_bytes(to_table(k, v), task.compression) for k, v in tables.items()}
+    return res
+
+
+# ---------------------------------------------------------------- engines
+
+
+class InProcessEngine:
+    """No start-up cost: for a handful of documents, or ``--workers 1``."""
+
+    name = "in-process"
+    workers = 1
+
+    def __init__(self, config: str | None, max_chars: int):
+        get_nlp(config, max_chars)
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        for t in tasks:
+            yield process_task(t)
+
+    def close(self) -> None:
+        pass
+
+
+class PoolEngine:
+    """``workers`` spawned processes, each loading the pipeline once; at most two
+    batches per worker in flight, so memory follows the batch size."""
+
+    name = "local"
+
+    def __init__(self, workers: int, config: str | None, max_chars: int):
+        import multiprocessing as mp
+
+        self.workers = workers
+        # spawn: a worker must not inherit the output lock's descriptor (fork would),
+        # or a killed driver's orphans would keep the folder locked.
+        self.pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
+                                        initializer=init_worker, initargs=(config, max_chars))
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        inflight: set = set()
+        for t in tasks:
+            inflight.add(self.pool.submit(process_task, t))
+            if len(inflight) >= 2 * self.workers:
+                done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+                for f in done:
+                    yield f.result()
+        while inflight:
+            done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield f.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _take(it: Iterator, n: int) -> list:
+    out = []
+    for _ in range(n):
+        try:
+            out.append(next(it))
+        except StopIteration:
+            break
+    return out
+
+
+def default_workers() -> int:
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:
+        return os.cpu_count() or 1

@@ -1,0 +1,60 @@
+"""kill -9 in the middle of a parallel run, then a re-run: every document exactly once."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+
+from conftest import ROOT
+from test_batch_incremental import articles, assert_clean, write_jsonl
+
+N_DOCS = 300
+
+
+def _committed_batches(out) -> int:
+    d = out / "documents"
+    return len(list(d.glob("run_id=*/part-*.parquet"))) if d.is_dir() else 0
+
+
+def _run(args, **kw):
+    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), *map(str, args)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+
+
+def test_sigkill_mid_run_then_rerun_gives_exactly_once(tmp_path):
+    src = write_jsonl(tmp_path / "feed.jsonl", articles(N_DOCS))
+    out = tmp_path / "out"
+    args = [src, "--out", out, "--workers", "2", "--batch-size", "10"]
+    proc = _run(args, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while _committed_batches(out) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run finished before it could be killed: " + proc.stderr.read().decode()
+    os.killpg(proc.pid, signal.SIGKILL)  # the driver and its workers, at once
+    proc.wait()
+    killed_at = _committed_batches(out)
+    assert 0 < killed_at < N_DOCS // 10
+
+    rerun = _run(args)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode in (0, 3), err.decode()
+
+    clean = tmp_path / "clean"
+    single = _run([src, "--out", clean, "--workers", "1"])
+    single.communicate(timeout=300)
+    docs = pd.read_parquet(out / "documents")
+    rejected = pd.read_parquet(out / "rejected")
+    clean_docs = pd.read_parquet(clean / "documents")
+    assert docs.doc_id.is_unique
+    assert set(docs.doc_id) | set(rejected.doc_id) == {str(a["id"]) for a in articles(N_DOCS)}
+    assert set(docs.doc_id) == set(clean_docs.doc_id)
+    per_doc = pd.read_parquet(out / "quotes").groupby("doc_id").size()
+    clean_per_doc = pd.read_parquet(clean / "quotes").groupby("doc_id").size()
+    assert per_doc.sort_index().to_dict() == clean_per_doc.sort_index().to_dict()
+    sentences = pd.read_parquet(out / "sentences")
+    assert not sentences.duplicated(["doc_id", "sentence_id"]).any()
+    assert_clean(out)
