@@ -297,7 +297,8 @@ def evaluate(gold: list[dict], pred: dict[str, list[dict]]) -> Evaluation:
 # --- running and printing ------------------------------------------------------------
 
 def run_pipeline(gold: list[dict], out: Path, config: str | None) -> None:
-    """Process the gold documents' texts into ``out`` with the normal pipeline."""
+    """Process the gold documents' texts into ``out`` with the normal pipeline (again,
+    when ``out`` already holds them: the figures must describe the current rules)."""
     from .runner import run_batch
 
     with tempfile.TemporaryDirectory(prefix="isnad-eval-") as tmp:
@@ -311,7 +312,12 @@ def run_pipeline(gold: list[dict], out: Path, config: str | None) -> None:
                 if d.get("outlet") or d.get("source"):
                     rec["source"] = d.get("outlet") or d.get("source")
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        run_batch([str(inp)], out, config)
+        if (out / "quotes").exists():
+            # the folder holds an earlier run: unchanged documents would be skipped and
+            # their old rows scored, so process them again whatever the manifest says
+            run_batch([str(inp)], out, config, reprocess=True)
+        else:
+            run_batch([str(inp)], out, config)
 
 
 def _fmt(v) -> str:

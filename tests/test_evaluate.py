@@ -86,6 +86,14 @@ def test_cli_runs_pipeline_on_own_gold_file(tmp_path, capsys):
     assert res["metrics"]["quote_recall"] == 1.0
     assert res["metrics"]["speaker_accuracy_on_matched"] == 1.0
     assert (tmp_path / "o" / "quotes").is_dir()
+    # a second evaluation into the same folder processes the documents again (no stale rows)
+    import pandas as pd
+    first = pd.read_parquet(tmp_path / "o" / "documents")["processed_at"].max()
+    assert cli_main(["evaluate", str(gold), "--out", str(tmp_path / "o"), "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    docs = pd.read_parquet(tmp_path / "o" / "documents")
+    assert len(docs) == 1 and docs["processed_at"].max() > first
+    assert again["metrics"] == res["metrics"]
 
 
 def _write_quotes(out: Path, rows: list[dict], part: str = "part-0") -> None:
