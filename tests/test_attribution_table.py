@@ -170,6 +170,11 @@ CASES = [
          "لانديس", "ووفق", "الحل يقوم على ضمان بقاء الدولة السورية",
          xfail="'ووفق لانديس، فإن …' (a name starting with ل after وفق) yields no quote; on real text "
                "('وفق لانديس،' mid-sentence) the name's ل is stripped as if it were لـ: speaker 'انديس'"),
+    Case("according-pre-fainna-no-comma", "وبحسب مدير المرصد فإن الاشتباكات استمرت حتى الصباح.",
+         "مدير المرصد", "وبحسب", "الاشتباكات استمرت حتى الصباح", exact=True,
+         xfail="without a comma before فإن the mention runs over the complementiser (فإن is not a mention "
+               "boundary): no quote here, and 'وبحسب المعلومات الواردة إلينا فإن المعتقلين نقلوا …' gives "
+               "speaker 'المعلومات الواردة إلينا فإن المعتقلين', content 'نقلوا إلى جهة مجهولة'"),
     # ---- titles and apposition
     Case("title-king", "وقال خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز إن المملكة ماضية في الإصلاح.",
          "سلمان بن عبدالعزيز", "وقال", "المملكة ماضية في الإصلاح", type="person"),
