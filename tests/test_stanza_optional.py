@@ -98,3 +98,18 @@ def test_models_download_without_network_says_so(tmp_path, monkeypatch, capsys):
     assert cli_main(["models", "download"]) == 2
     err = capsys.readouterr().err
     assert "E304" in err and "network" in err
+
+
+def test_broken_model_folder_is_reported_at_startup(tmp_path, monkeypatch):
+    pytest.importorskip("stanza")
+    d = tmp_path / "models"
+    (d / "ar").mkdir(parents=True)
+    (d / "resources.json").write_text("{}")
+    for p in ("tokenize", "mwt", "pos", "lemma", "depparse", "ner"):
+        (d / "ar" / p).mkdir()
+        (d / "ar" / p / "padt.pt").write_bytes(b"not a model")
+    monkeypatch.setenv("STANZA_RESOURCES_DIR", str(d))
+    from pipeline.nlp import build_nlp
+    with pytest.raises(BackendError) as e:
+        build_nlp(config_with_backend(None, "stanza"))
+    assert e.value.code == "E303" and "python run.py models download" in str(e.value)
