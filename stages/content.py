@@ -343,7 +343,9 @@ class _Ctx:
             for off, ch in enumerate(gap):
                 pos = prev_end + off
                 m = self.mark_at.get(pos)
-                if m is not None and not m.used:
+                if m is not None and not m.used and (j - j0 <= 6 or cue.lemma == "قال"):
+                    # far from the cue, a mark is part of an object (أكد الجبير حرص الرياض
+                    # على تطوير علاقاتها «بشكل جيد»), not the quote itself
                     return ("mark", j, m.start, m)
                 if ch == ":":
                     # وأضاف: … — content after the colon; a mark right after makes it direct

@@ -64,6 +64,7 @@ class Lexicon:
     first_names: frozenset[str] = frozenset()
     according_stopwords: frozenset[str] = frozenset()
     name_introducers: frozenset[str] = frozenset()
+    object_nouns: frozenset[str] = frozenset()
     impersonal: frozenset[str] = frozenset()
     strict: frozenset[str] = frozenset()
     strict_lemmas: frozenset[str] = frozenset()
@@ -232,6 +233,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         according_stopwords=_read_list(paths["according_stopwords"], "according_stopwords"),
         impersonal=frozenset(fold(w) for w in cues.get("impersonal", {}).get("forms", [])),
         name_introducers=_read_list(paths["name_introducers"], "name_introducers"),
+        object_nouns=frozenset(fold(w) for w in cues.get("object", {}).get("nouns", [])),
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
         strict_lemmas=frozenset(cues.get("strict", {}).get("lemmas", [])),

@@ -83,7 +83,13 @@ class NounPhrases:
             last = j
             prev = f
             j += 1
-        return words.starts[j0], words.ends[last]
+        end = words.ends[last]
+        opened = text.count("«", words.starts[j0], end) - text.count("»", words.starts[j0], end)
+        if opened > 0:
+            close = text.find("»", end, end + 3)
+            if close >= 0:
+                end = close + 1  # السوق المالية «تداول»: keep the name mark whole
+        return words.starts[j0], end
 
     def left_mention(self, words: Words, cue_start: int, s: int) -> tuple[int, int] | None:
         """SVO: the mention right before the cue — ``الوزير قال``، ``أن خاشقجي طالب``،
@@ -95,6 +101,12 @@ class NounPhrases:
             return None
         if any(ch in text[words.ends[i]:cue_start] for ch in "،,:؛.()«»“”\""):
             return None
+        if words.forms[i] in ("الذي", "التي", "الذين", "اللذان", "اللتان") and i > 0:
+            # السفير أسامة نقلي الذي أكد أن: the speaker is the noun the relative refers to
+            rel_start = words.starts[i]
+            i -= 1
+            if any(ch in text[words.ends[i]:rel_start] for ch in "،,:؛.()"):
+                return None
         first = i
         head = None
         k = i
@@ -133,9 +145,11 @@ class NounPhrases:
             return False
         if f[:1] in "لب" and len(f) > 3:
             return False  # construct via a preposition: لهيئة، بنادي، بوزارة
+        if f in lex.object_nouns:
+            return True  # أكد الجبير [حرص] الرياض …: a verbal noun opens the object
         if not definite(prev) and prev not in lex.first_names:
             return False
-        return len(f) >= 4 and (f.endswith("ا") or f.endswith("ه")) or f in ("بيع",)
+        return len(f) >= 4 and f.endswith(("ا", "ه", "ات"))
 
     def is_source_word(self, w: str) -> bool:
         lex = self.lex
@@ -205,7 +219,7 @@ class NounPhrases:
         end = start + 1
         while end < len(forms) and end - start < 6:
             f = forms[end]
-            if f in lex.titles and forms[end - 1] not in PARTICLES and f not in ("الشيخ",):
+            if (f in lex.titles or f in self.heads) and forms[end - 1] not in PARTICLES and f not in ("الشيخ",):
                 break
             if f[:1] in "لب" and f not in PARTICLES and not definite(f[1:]) and f not in lex.first_names \
                     and f[:2] != "ال":
