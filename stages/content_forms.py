@@ -1,0 +1,196 @@
+"""Content rules for the forms that do not open content after the cue: post-posed
+cues (…، قال الوزير)، bare objects (وأكد الرئيس أهمية …) and "according to" phrases
+(بحسب ما ذكر X، وفق X، ووفقا لـX، فإن …). A mixin of the content stage's context
+(stages.content._Ctx), split out to keep each file readable."""
+from __future__ import annotations
+
+from .model import Cue, Quote
+
+LEADING_SKIP = ("و", "ف")
+ADVERBS = {"بشده", "وبشده", "مجددا", "ايضا", "كذلك", "اليوم", "امس", "مؤخرا", "موخرا", "بدوره", "بدورها",
+           "صباح", "مساء", "الليله", "اول", "من", "جهته", "جهتها", "جانبه", "جانبها", "ناحيته", "ناحيتها"}
+
+
+class OtherForms:
+    def _postposed(self, k: int, s: int, e: int, cue: Cue) -> Quote | None:
+        """…، قال الوزير. / …، كما أفاد متحدث باسم … / «…»، قال X."""
+        text, words = self.text, self.words
+        if cue.lemma not in self.lex.postposed or cue.kind != "verb":
+            return None
+        before = text[s:cue.start].rstrip()
+        pw = self._prev_word(cue.start)
+        comma = before.endswith(("،", ",")) or pw in ("كما", "حسبما")
+        if not comma:
+            return None
+        # after the cue: a source and at most a few adjunct words to the sentence end
+        j0 = words.first_at_or_after(cue.word_end)
+        sp0 = self.np.mention(words, j0, len(words), e)
+        if sp0 is None or not self._sourceish(sp0):
+            return None
+        tail = [w for w in text[sp0[1]:e].split() if any(ch.isalpha() for ch in w)]
+        if len(tail) > 6:
+            return None
+        end = len(before) + s
+        if pw in ("كما",):
+            end = words.starts[words.last_before(cue.start)]
+        # the clause before: a direct quote if it is a mark
+        seg_end = end
+        while seg_end > s and text[seg_end - 1] in " ،,":
+            seg_end -= 1
+        m = next((m for m in self.speech if m.close_at is not None and m.close_at + 1 == seg_end and not m.used), None)
+        j0 = words.first_at_or_after(cue.word_end)
+        sp = self.np.mention(words, j0, len(words), e)
+        if m is not None:
+            q = Quote(*trim(text, m.start, m.end, strip_stop=True), "direct", cue, k)
+            m.used = True
+            q.method = f"{cue.kind}:postposed:direct"
+            q.confidence = 0.8
+        else:
+            cs = s
+            if text[cs:cs + 1] in LEADING_SKIP and text[cs + 1:cs + 2].isalpha():
+                pass
+            cs, ce = trim(text, cs, seg_end, strip_stop=True)
+            if len(text[cs:ce].split()) < 3:
+                return None
+            q = Quote(cs, ce, "indirect", cue, k)
+            q.method = f"{cue.kind}:postposed"
+            q.confidence = 0.6
+        if sp is not None:
+            q.speaker_start, q.speaker_end = sp
+        q.frame_start, q.frame_end = cue.start, e
+        return q
+
+    # --------------------------------------------------------------- object
+    def _object(self, k: int, s: int, e: int, cut: int, cue: Cue, j0: int,
+                left: tuple[int, int] | None = None, conj: bool = False) -> Quote | None:
+        """وأكد الرئيس المصري أهمية …، وأكدت الدول الضامنة في البيان ضرورة …، شركة
+        البترول أعلنت أخيرا ترسية … (SVO), ولم يستبعد بيع … (implicit)."""
+        words, text = self.words, self.text
+        n = len(words)
+        if left is not None:
+            sp = left
+            j = j0
+        else:
+            sp = self.np.mention(words, j0, n, e, object_mode=True)
+            j = j0 if sp is None else words.first_at_or_after(sp[1])
+            if sp is None and not conj and cue.kind != "participle" and \
+                    self._prev_word(cue.start) not in ("لم", "ولم", "كما", "لن", "ولن"):
+                return None  # أرجو وصف علاج …: a verbal noun with no speaker, not a report
+        # skip adjuncts between speaker and object: في البيان، خلال الحفل، أمس، (أوروجوياني)
+        guard = 0
+        while j < n and words.starts[j] < e and guard < 8:
+            guard += 1
+            gap = text[words.ends[j - 1] if j else 0:words.starts[j]]
+            if "(" in gap:
+                close = text.find(")", words.ends[j - 1] if j else 0, e)
+                if close > 0:
+                    j = words.first_at_or_after(close)
+                    continue
+            f = words.forms[j]
+            if f in ("في", "خلال", "عبر", "امام", "لدي", "عقب", "اثناء") and j + 1 < n:
+                j += 2
+                while j < n and words.forms[j].startswith("ال") and words.starts[j] < e:
+                    j += 1
+                continue
+            if f in ADVERBS or f in self.lex.boundaries and f not in self.lex.complementisers:
+                j += 1
+                continue
+            break
+        if j >= n or words.starts[j] >= min(e, cut):
+            return None
+        cs = words.starts[j]
+        if self.text[cs] in "و" and False:
+            cs += 1
+        cs, ce = trim(text, cs, cut, strip_stop=True)
+        if len(text[cs:ce].split()) < 2:
+            return None
+        q = Quote(cs, ce, "indirect", cue, k)
+        if any(m.start >= cs and m.end <= ce + 1 for m in self.speech):
+            q.kind = "mixed"
+        q.method = f"{cue.kind}:object"
+        q.confidence = 0.5
+        if sp is not None:
+            q.speaker_start, q.speaker_end = sp
+        q.frame_start, q.frame_end = cue.start, cs
+        return q
+
+    # ------------------------------------------------------------ according
+    def _according(self, k: int, s: int, e: int, cut: int, cue: Cue) -> Quote | None:
+        """بحسب ما ذكر X (after the claim), وفق X، … (inside), ووفقا لـX، فإن … (before)."""
+        words, text, lex = self.words, self.text, self.lex
+        n = len(words)
+        j0 = words.first_at_or_after(cue.word_end)
+        if j0 < n and words.forms[j0] == "ل":
+            j0 += 1
+        sp = self.np.mention(words, j0, n, e, according=True)
+        if sp is None:
+            return None
+        bare_phrase = len(text[cue.start:cue.end].split()) == 1
+        if bare_phrase and not self._sourceish(sp) and not self._known_name(sp):
+            return None  # بحسب التربية والنشأة: "depending on", not a source
+        lead = text[s:cue.start]
+        lead_words = [w for w in lead.split() if any(ch.isalpha() for ch in w)]
+        after_spk = words.first_at_or_after(sp[1])
+        if len(lead_words) <= 1 and all(w.strip("،,") in ("و", "ف", "") or len(w) < 2 for w in lead_words) or not lead.strip():
+            # phrase first: content after the speaker region (after a comma / فإن / أن)
+            j = after_spk
+            while j < n and words.starts[j] < e:
+                gap = text[words.ends[j - 1]:words.starts[j]]
+                if "،" in gap or "," in gap:
+                    break
+                f = words.forms[j]
+                if f in lex.boundaries or f in ADVERBS:
+                    j += 1
+                    continue
+                break
+            if j < n and words.forms[j] in ("فان", "ان", "فانه", "انه", "فانها", "انها"):
+                j += 1
+            if j >= n or words.starts[j] >= e:
+                return None
+            if words.starts[j] >= cut:
+                if words.starts[j] not in self.cue_starts:
+                    return None
+                cut = e  # وبحسب «رويترز»، أضاف الاتحاد …: a wrapper around the next quote
+            cs, ce = trim(text, words.starts[j], cut, strip_stop=True)
+            method = "according:before"
+        else:
+            # claim before the phrase, or on both sides when the sentence goes on after it
+            cs = s
+            rest_start = sp[1]
+            tail = text[rest_start:cut]
+            comma_after = tail.lstrip().startswith(("،", ","))
+            if comma_after and sum(ch.isalpha() for ch in tail) > 15:
+                ce = cut
+                method = "according:inside"
+            else:
+                ce = cue.start
+                method = "according:after"
+            cs, ce = trim(text, cs, ce, strip_stop=True)
+        if len(text[cs:ce].split()) < 3:
+            return None
+        q = Quote(cs, ce, "indirect", cue, k)
+        if any(m.start >= cs and m.end <= ce + 1 for m in self.speech):
+            q.kind = "mixed"
+        q.speaker_start, q.speaker_end = sp
+        q.method = method
+        q.confidence = 0.6
+        q.frame_start, q.frame_end = cue.start, min(e, max(sp[1], cue.end))
+        if method == "according:after":
+            q.frame_end = e  # بحسب ما ذكر وكيل اعماله لصحيفة بيلد …: the outlet follows
+        return q
+
+
+def trim(text: str, s: int, e: int, strip_stop: bool = False) -> tuple[int, int]:
+    """Trim spaces, a leading و/ف conjunction word, leading/trailing punctuation."""
+    while s < e and (text[s].isspace() or text[s] in "،,:-–—ـ"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in "،,:;؛-–—"):
+        e -= 1
+    if strip_stop:
+        while e > s and text[e - 1] in ".…":
+            e -= 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+    if e - s > 2 and text[s] in LEADING_SKIP and text[s + 1].isalpha() and text[s + 1] != "ا" and False:
+        s += 1
+    return s, e
