@@ -148,6 +148,13 @@ def test_synthetic_offsets(synthetic_docs, i):
     assert doc._.isnad_quotes, "every synthetic text holds at least one quote"
 
 
+def test_founding_article_offsets(nlp, astana_text):
+    rec = Record("astana8", astana_text)
+    doc = nlp(astana_text)
+    assert check_doc(rec, doc) == []
+    assert len(doc._.isnad_quotes) >= 10
+
+
 @pytest.mark.xfail(reason="'بحسب ما ذكرت وكالة واس': the sources row for relay واس spans only the word "
                           "'وكالة' (start/end of the media head), not the outlet name 'واس' / 'وكالة واس'",
                    strict=False)
