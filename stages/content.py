@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
 from .model import Cue, Mark, Quote
-from .content_forms import ADVERBS, LEADING_SKIP, OtherForms, trim as _trim
+from .content_forms import ADVERBS, LEADING_SKIP, OtherForms, subhead_quotes, trim as _trim
 from .speakers_np import NounPhrases
 from .words import Words, definite, strip_conj
 
@@ -58,8 +58,17 @@ class ContentFinder:
                 if k >= 0:
                     by_sent.setdefault(k, []).append(c)
             doc_ctx = _Ctx(doc._.isnad_norm.text, words, speech, self.lex, self.np, cues)
+            doc_ctx.sents, doc_ctx.cue_sents = sents, set(by_sent)
+            doc_ctx.paragraphs = doc._.isnad_paragraphs
             for k in sorted(by_sent):
                 quotes.extend(doc_ctx.sentence(k, sents[k], by_sent[k]))
+        subheads = subhead_quotes(doc._.isnad_norm.text, words, doc._.isnad_paragraphs, self.lex, self.np, speech)
+        if subheads:
+            sent_starts = [s for s, _ in sents]
+            for q in subheads:
+                if not any(q.start < p.end and p.start < q.end for p in quotes):
+                    q.sentence = max(0, bisect_right(sent_starts, q.start) - 1)
+                    quotes.append(q)
         doc._.isnad_quotes = quotes
         doc.user_data["isnad_speech_marks"] = speech
         return doc
@@ -75,6 +84,9 @@ class _Ctx(OtherForms):
         # word offsets where a non-"according" cue starts: the frame of one cue ends there
         self.cue_starts = {c.start for c in cues if c.kind != "according"}
         self.speech_opens = {m.open_at for m in speech}
+        self.sents: list[tuple[int, int]] = []
+        self.cue_sents: set[int] = set()
+        self.paragraphs: list[tuple[int, int]] = []
 
     # ----------------------------------------------------------------- sentence
     def sentence(self, k: int, sent: tuple[int, int], cues: list[Cue]) -> list[Quote]:
@@ -252,6 +264,8 @@ class _Ctx(OtherForms):
             if c_start >= cut:
                 return None
             c_end = cut
+            if kind == "colon" and cut == e:
+                c_end = self._colon_speech_end(k, e)
             cs, ce = _trim(text, c_start, c_end, strip_stop=True)
             if ce - cs < 2:
                 return None
@@ -286,6 +300,20 @@ class _Ctx(OtherForms):
         """وقال has the conjunction و; وصف does not (و is its first root letter)."""
         forms = self.lex.cue_forms
         return w[:1] in LEADING_SKIP and w not in forms and strip_conj(w) in forms
+
+    def _colon_speech_end(self, k: int, e: int) -> int:
+        """وقال: … . … . — speech after a colon goes on over the following sentences of
+        its paragraph while they hold no cue and no quotation of their own."""
+        para_end = next((pe for ps, pe in self.paragraphs if ps <= e <= pe), e)
+        end = e
+        kk = k + 1
+        while kk < len(self.sents) and self.sents[kk][0] < para_end and kk not in self.cue_sents:
+            s2, e2 = self.sents[kk]
+            if any(s2 <= m.open_at < e2 for m in self.speech):
+                break
+            end = e2
+            kk += 1
+        return end
 
     def _sourceish(self, span: tuple[int, int]) -> bool:
         """Does a mention start with a word that can be a source (title, organisation,

@@ -4,11 +4,69 @@ cues (…، قال الوزير)، bare objects (وأكد الرئيس أهمي�
 (stages.content._Ctx), split out to keep each file readable."""
 from __future__ import annotations
 
+import re
+
 from .model import Cue, Quote
 
 LEADING_SKIP = ("و", "ف")
 ADVERBS = {"بشده", "وبشده", "مجددا", "ايضا", "كذلك", "اليوم", "امس", "مؤخرا", "موخرا", "بدوره", "بدورها",
            "صباح", "مساء", "الليله", "اول", "من", "جهته", "جهتها", "جانبه", "جانبها", "ناحيته", "ناحيتها"}
+
+
+ORDINALS = {"اولا", "ثانيا", "ثالثا", "رابعا", "خامسا", "سادسا", "سابعا", "ثامنا", "تاسعا", "عاشرا", "اخيرا",
+            "ملاحظه", "تنبيه", "المصدر", "الموضوع", "العنوان", "التاريخ", "المكان", "الزمان", "السوال", "الجواب",
+            "س", "ج"}
+LINK_PREFIX = re.compile(r"رابط الخبر بصحيفه [^:\n]{1,30}:\s*")
+SUBHEAD = re.compile(r"^([^:\n.،,؟!«»“”\"]{2,60}?)\s*:\s*(\S[^\n]*)$")
+
+
+def subhead_quotes(text: str, words, paragraphs, lex, np, speech) -> list[Quote]:
+    """A subhead written ``X : claim`` is a quote of X (ANNOTATION.md): ``وزير الخدمة
+    المدنية : الوطن فقد رمزاً …``، also in the closing link line of some outlets
+    (``رابط الخبر بصحيفة الوئام: الخدمة المدنية: تأخر نتائج …``). X must name a source;
+    a place is a dateline (``ليبيا: طائرات …``) unless the claim speaks as "we"."""
+    out = []
+    for k, (ps, pe) in enumerate(paragraphs):
+        line_start = ps
+        m0 = LINK_PREFIX.search(text, ps, pe)
+        if m0 is not None:
+            line_start = m0.end()
+        elif pe - ps > 300:
+            continue
+        m = SUBHEAD.match(text[line_start:pe])
+        if m is None:
+            continue
+        x = m.group(1).strip()
+        forms = x.split()
+        if not 1 <= len(forms) <= 5 or any(f in lex.cue_forms for f in forms):
+            continue
+        claim = m.group(2)
+        if len(claim.split()) < 3:
+            continue
+        head = forms[0].strip("«»“”\"")
+        if not head.isalpha() or head in ORDINALS or head in lex.boundaries or head in ("بسبب", "رغم", "عند") or (head[:1] in "وف" and not np.is_source_word(head)):
+            continue  # 11:06 ت م (a time), سادسا: (a list item), والحقيقة: (prose)
+        first_person = any(w.endswith("نا") and len(w) > 3 for w in claim.split())
+        if head in lex.places and not first_person:
+            continue
+        in_link = m0 is not None  # a headline repeated in the link line: any non-place name
+        if not (np.is_source_word(head) or head in lex.places or (len(forms) <= 2 and not head.startswith("ال"))
+                or (in_link and len(forms) <= 4)):
+            continue
+        xs = line_start + m.start(1)
+        xe = xs + len(m.group(1).rstrip())
+        colon = text.index(":", xe)
+        cs, ce = trim(text, line_start + m.start(2), pe, strip_stop=True)
+        cue = Cue(colon, colon + 1, ":", "colon", word_end=colon + 1)
+        q = Quote(cs, ce, "indirect", cue, -1)
+        if any(mk.start >= cs and mk.end <= ce + 1 for mk in speech):
+            q.kind = "mixed"
+        q.speaker_start, q.speaker_end = xs, xe
+        q.method = "colon:subhead"
+        q.confidence = 0.5
+        q.frame_start, q.frame_end = xs, cs
+        out.append(q)
+    return out
 
 
 class OtherForms:

@@ -18,7 +18,7 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "isnad.toml
 
 LEXICON_KEYS = (
     "cues", "agencies", "titles", "organizations", "groups", "documents", "anonymous",
-    "pronouns", "boundaries", "first_names", "according_stopwords", "name_introducers",
+    "pronouns", "boundaries", "first_names", "according_stopwords", "name_introducers", "places",
 )
 
 
@@ -65,6 +65,7 @@ class Lexicon:
     according_stopwords: frozenset[str] = frozenset()
     name_introducers: frozenset[str] = frozenset()
     object_nouns: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
     impersonal: frozenset[str] = frozenset()
     strict: frozenset[str] = frozenset()
     strict_lemmas: frozenset[str] = frozenset()
@@ -233,6 +234,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         according_stopwords=_read_list(paths["according_stopwords"], "according_stopwords"),
         impersonal=frozenset(fold(w) for w in cues.get("impersonal", {}).get("forms", [])),
         name_introducers=_read_list(paths["name_introducers"], "name_introducers"),
+        places=_read_list(paths["places"], "places"),
         object_nouns=frozenset(fold(w) for w in cues.get("object", {}).get("nouns", [])),
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),

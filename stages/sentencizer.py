@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,12 +41,35 @@ class Sentencizer:
         norm = doc._.isnad_norm
         sents = self.split(norm.text, doc._.isnad_paragraphs, doc._.isnad_marks)
         doc._.isnad_sentences = sents
-        for s, e in sents:
-            span = doc.char_span(norm.to_orig(s), norm.to_orig_end(e), alignment_mode="expand")
-            if span is not None and len(span):
-                span[0].is_sent_start = True
-        if len(doc):
+        if not len(doc):
+            return doc
+        if doc.has_annotation("DEP"):  # parsed: let spaCy's setter refuse as it does
+            for s, e in sents:
+                span = doc.char_span(norm.to_orig(s), norm.to_orig_end(e), alignment_mode="expand")
+                if span is not None and len(span):
+                    span[0].is_sent_start = True
             doc[0].is_sent_start = True
+            return doc
+        # The first token of ``doc.char_span(start, end, alignment_mode="expand")`` for
+        # every sentence, found on the token offsets at once, instead of a Span and a
+        # Token object per sentence; then one write of the whole SENT_START column.
+        arr = doc.to_array([IDX, LENGTH, SPACY, SENT_START])
+        cols = arr.T.tolist()
+        idx, length, space = cols[0], cols[1], cols[2]
+        flags = arr[:, 3].copy()
+        for s, e in sents:
+            start = _token_by_char(idx, length, space, norm.to_orig(s))
+            if start < 0:
+                continue
+            end = _token_by_char(idx, length, space, norm.to_orig_end(e) - 1)
+            if end < 0:
+                continue
+            if norm.to_orig(s) == idx[start] + length[start]:  # starts in trailing space
+                start += 1
+            if start <= end:  # a non-empty span
+                flags[start] = 1
+        flags[0] = 1
+        doc.from_array([SENT_START], flags)
         return doc
 
     def split(self, text: str, paragraphs, marks) -> list[tuple[int, int]]:
@@ -71,6 +95,15 @@ class Sentencizer:
             if text[start:pe].strip():
                 out.append(_trim(text, start, pe))
         return out
+
+
+def _token_by_char(idx: list[int], length: list[int], space: list[int], char: int) -> int:
+    """spaCy's ``token_by_char``: the token whose text or trailing space holds
+    ``char``, or -1."""
+    i = bisect_right(idx, char) - 1
+    if i < 0 or char >= idx[i] + length[i] + space[i]:
+        return -1
+    return i
 
 
 def _inside(guarded, g_starts, i: int) -> bool:
