@@ -85,6 +85,11 @@ def test_bidi_and_zero_width_controls_are_removed(ch):
     assert fold(f"وقال{ch}") == "وقال"
 
 
+@pytest.mark.parametrize("persian, arabic", [("ی", "ي"), ("ک", "ك"), ("کشف", "كشف")])
+def test_persian_letter_forms_fold_to_arabic(persian, arabic):
+    assert fold(persian) == fold(arabic)
+
+
 def test_fold_leaves_plain_text_alone():
     plain = "وقال الوزير ان المملكه تدعم الحل السياسي"
     assert fold(plain) == plain
