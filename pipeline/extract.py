@@ -31,8 +31,8 @@ class Record:
 
 def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None) -> dict[str, list[dict]]:
     """Rows for documents, sentences, quotes, speakers and sources from one Doc."""
-    text = doc.text
     norm = doc._.isnad_norm
+    text = norm.orig  # == doc.text, without rebuilding it from the tokens
     did = rec.doc_id
     sents = [(norm.to_orig(s), norm.to_orig_end(e)) for s, e in doc._.isnad_sentences]
     sentence_rows = [{"doc_id": did, "sentence_id": i, "start": s, "end": e, "text": text[s:e]}
