@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Callable, Iterable, Iterator, Union
 
 from stages.errors import MESSAGES
 
@@ -210,28 +210,40 @@ def clean_html(text: str) -> str:
     return text.strip()
 
 
-def _finish(doc_id: str, text, path, options: InputOptions, content_hash: str, **meta) -> Item:
-    """Common checks for a decoded document, then a Record."""
+def _finish(doc_id: str, text, path, options: InputOptions, raw_hash: str | Callable[[], str],
+            **meta) -> Item:
+    """Common checks for a decoded document, then a Record.  ``raw_hash``: the
+    fingerprint a rejection gets (or a function computing it, called only then)."""
+
+    def no(code: str, **kw) -> Rejection:
+        return reject(doc_id, path, code, raw_hash if isinstance(raw_hash, str) else raw_hash(), **kw)
+
     if text is None:
-        return reject(doc_id, path, "E104", content_hash, fields=", ".join(options.text_fields))
+        return no("E104", fields=", ".join(options.text_fields))
     if not isinstance(text, str):
-        return reject(doc_id, path, "E105", content_hash, type=type(text).__name__)
+        return no("E105", type=type(text).__name__)
     if len(text) > options.max_chars:
-        return reject(doc_id, path, "E110", content_hash, n_chars=len(text), limit=options.max_chars)
+        return no("E110", n_chars=len(text), limit=options.max_chars)
     if options.clean_html:
         text = clean_html(text)
         meta = {k: (html.unescape(v) if v and "&" in v else v) for k, v in meta.items()}
     if not text.strip():
-        return reject(doc_id, path, "E101", content_hash)
+        return no("E101")
     if _binary_text(text):
-        return reject(doc_id, path, "E106", content_hash)
+        return no("E106")
     return Record(doc_id, text, str(path), **meta)
 
 
+_CTRL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def _binary_text(text: str) -> bool:
+    """NUL, or more than 1 % control characters (in the first 20,000 characters)."""
     sample = text[:20000]
-    n_ctrl = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f" or ch == "\x7f")
-    return "\x00" in sample or n_ctrl > max(2, len(sample) // 100)
+    if "\x00" in sample:
+        return True
+    n = len(_CTRL_CHARS.findall(sample))
+    return n > max(2, len(sample) // 100)
 
 
 def _with_hash(item: Item) -> Item:
@@ -305,27 +317,30 @@ def _read_jsonl(path: Path, options: InputOptions) -> Iterator[Item]:
 
 def _jsonl_item(raw: bytes, lineno: int, path: Path, options: InputOptions) -> Item:
     fallback_id = f"{path.name}:{lineno}"
-    h = sha(raw)
     line, code = detect_decode(raw)
     if line is None:
-        return reject(fallback_id, path, code, h)
+        return reject(fallback_id, path, code, sha(raw))
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
-        return reject(fallback_id, path, "E103", h, line=lineno, error=e.msg)
+        return reject(fallback_id, path, "E103", sha(raw), line=lineno, error=e.msg)
     if not isinstance(obj, dict):
-        return reject(fallback_id, path, "E103", h, line=lineno, error="not a JSON object")
-    return record_from_obj(obj, path, fallback_id, options, h)
+        return reject(fallback_id, path, "E103", sha(raw), line=lineno, error="not a JSON object")
+    return record_from_obj(obj, path, fallback_id, options, lambda: sha(raw))
 
 
 def record_from_obj(obj: dict, path, fallback_id: str, options: InputOptions = DEFAULT_OPTIONS,
-                    raw_hash: str = "") -> Item:
+                    raw_hash: str | Callable[[], str] | None = None) -> Item:
     doc_id = next((_id(obj[k]) for k in options.id_fields if obj.get(k) not in (None, "")), fallback_id)
     text = next((obj[k] for k in options.text_fields if k in obj), None)
-    item = _finish(doc_id, text, path, options, raw_hash or sha(repr(sorted(obj.items()))),
+    item = _finish(doc_id, text, path, options, raw_hash or (lambda: _obj_hash(obj)),
                    title=_s(obj.get("title")), url=_s(obj.get("url")),
                    outlet=_s(obj.get("source") or obj.get("outlet")), date=_s(obj.get("date")))
     return _with_hash(item)
+
+
+def _obj_hash(obj: dict) -> str:
+    return sha(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str))
 
 
 def _id(v) -> str:
@@ -372,8 +387,7 @@ def _read_csv(path: Path, options: InputOptions) -> Iterator[Item]:
             for rowno, row in enumerate(reader, 2):
                 n += 1
                 obj = {k: v for k, v in row.items() if k is not None}
-                yield record_from_obj(obj, path, f"{path.name}:{rowno}", options,
-                                      sha(json.dumps(obj, ensure_ascii=False, sort_keys=True)))
+                yield record_from_obj(obj, path, f"{path.name}:{rowno}", options)
         except (UnicodeDecodeError, csv.Error, OSError, EOFError) as e:
             code = "E102" if isinstance(e, UnicodeDecodeError) else "E111"
             yield reject(f"{path.name}:tail", path, code, "", kind="CSV", error=str(e))
@@ -401,8 +415,7 @@ def _read_parquet(path: Path, options: InputOptions) -> Iterator[Item]:
         for batch in pf.iter_batches(batch_size=1000, columns=wanted):
             for obj in batch.to_pylist():
                 n += 1
-                yield record_from_obj(obj, path, f"{path.name}:{n}", options,
-                                      sha(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)))
+                yield record_from_obj(obj, path, f"{path.name}:{n}", options)
     except Exception as e:  # noqa: BLE001
         yield reject(f"{path.name}:tail", path, "E111", "", kind="Parquet", error=str(e)[:200])
         return

@@ -30,7 +30,7 @@ from typing import Iterator
 
 from stages.errors import ConfigError, RunError, make
 
-from .engines import InProcessEngine, PoolEngine, Task, default_workers
+from .engines import InProcessEngine, PoolEngine, Task, default_workers, get_nlp
 from .extract import Record
 from .io import (DEFAULT_OPTIONS, InputOptions, Rejection, content_hash, expand_inputs, read_inputs,
                  reject)
@@ -212,8 +212,7 @@ class _Run:
             if row and row[0] == fp:
                 self.validated = True
                 return
-        from .nlp import build_nlp
-        build_nlp(self.cfg)
+        get_nlp(self.cfg, self.opts.inputs.max_chars)  # the in-process engine reuses it
         if fp is not None:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('config_ok', ?)", (fp,))
         self.validated = True
@@ -314,10 +313,12 @@ class Progress:
     def update(self, st: Stats) -> None:
         if self.quiet:
             return
-        if self.bar is not None:
-            self.bar.n = st.processed + st.skipped + st.rejected
-            self.bar.set_postfix(processed=st.processed, skipped=st.skipped, rejected=st.rejected, refresh=False)
-            self.bar.refresh()
+        if self.tty:
+            if self.bar is not None:
+                self.bar.n = st.processed + st.skipped + st.rejected
+                self.bar.set_postfix(processed=st.processed, skipped=st.skipped, rejected=st.rejected,
+                                     refresh=False)
+                self.bar.refresh()
             return
         now = time.monotonic()
         if now - self.last >= 10:
