@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -393,13 +394,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.backend:
             from .models import config_with_backend
             config = config_with_backend(args.config, args.backend)
-        if args.out is not None:
-            run_pipeline(gold, args.out, config)
-            pred = load_predictions(args.out)
-        else:
-            with tempfile.TemporaryDirectory(prefix="isnad-eval-out-") as tmp:
-                run_pipeline(gold, Path(tmp), config)
-                pred = load_predictions(Path(tmp))
+        try:
+            if args.out is not None:
+                run_pipeline(gold, args.out, config)
+                pred = load_predictions(args.out)
+            else:
+                with tempfile.TemporaryDirectory(prefix="isnad-eval-out-") as tmp:
+                    run_pipeline(gold, Path(tmp), config)
+                    pred = load_predictions(Path(tmp))
+        finally:
+            if args.backend:  # the temporary configuration
+                shutil.rmtree(Path(config).parent, ignore_errors=True)
     ev = evaluate(gold, pred)
     if args.json:
         print(json.dumps(ev.as_dict(), ensure_ascii=False))

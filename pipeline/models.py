@@ -53,9 +53,10 @@ def dump_toml(cfg: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def config_with_backend(config_path: str | None, backend: str) -> str:
-    """Path of a temporary copy of the configuration with ``[pipeline] backend`` set
-    (lexicon paths made absolute so they still resolve). Backs ``--backend``."""
+def config_with_backend(config_path: str | None, backend: str, dest: Path | None = None) -> str:
+    """Path of a copy of the configuration with ``[pipeline] backend`` set (lexicon paths
+    made absolute so they still resolve), in ``dest`` or a new temporary folder that the
+    caller removes. Backs ``--backend``."""
     src = Path(config_path) if config_path else DEFAULT_CONFIG
     cfg = _config(str(src))
     cfg.setdefault("pipeline", {})["backend"] = backend
@@ -64,7 +65,7 @@ def config_with_backend(config_path: str | None, backend: str) -> str:
         rel = lex.get(key)
         base = src.parent if rel else DEFAULT_CONFIG.parent
         lex[key] = str((base / (rel or f"lexicons/{_default_name(key)}")).resolve())
-    out = Path(tempfile.mkdtemp(prefix="isnad-config-")) / src.name
+    out = Path(dest or tempfile.mkdtemp(prefix="isnad-config-")) / src.name
     out.write_text(dump_toml(cfg), encoding="utf-8")
     return str(out)
 

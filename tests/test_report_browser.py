@@ -55,6 +55,8 @@ def test_page_is_right_to_left(page):
     drv, _ = page
     assert drv.execute_script("return document.documentElement.dir") == "rtl"
     assert drv.execute_script("return document.documentElement.lang") == "ar"
+    # self-contained: the page loaded no other resource (fonts, styles, scripts, images)
+    assert drv.execute_script("return performance.getEntriesByType('resource').length") == 0
     art = drv.find_element("css selector", ".article")
     assert drv.execute_script("return getComputedStyle(arguments[0]).direction", art) == "rtl"
     # laid out right to left: the first line of the article starts at the box's right edge

@@ -31,7 +31,7 @@ def test_default_run_never_imports_stanza_or_torch(tmp_path):
 
 
 def test_backend_override_keeps_lexicons_resolvable(tmp_path):
-    path = config_with_backend(None, "stanza")
+    path = config_with_backend(None, "stanza", tmp_path)
     cfg = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     assert cfg["pipeline"]["backend"] == "stanza"
     assert all(Path(p).is_absolute() and Path(p).is_file() for p in cfg["lexicons"].values())
@@ -46,11 +46,11 @@ def test_stanza_backend_without_models_fails_at_startup(tmp_path, monkeypatch, c
     monkeypatch.setenv("STANZA_RESOURCES_DIR", str(tmp_path / "no-models"))
     from pipeline.nlp import build_nlp
     with pytest.raises(BackendError) as e:
-        build_nlp(config_with_backend(None, "stanza"))
+        build_nlp(config_with_backend(None, "stanza", tmp_path))
     assert e.value.code == "E302"
     assert "python run.py models download" in str(e.value)
     # the same through the command line: usage exit code, the message on stderr
-    rc = cli_main(["--config", config_with_backend(None, "stanza"), "--out", str(tmp_path / "o")])
+    rc = cli_main(["--config", config_with_backend(None, "stanza", tmp_path), "--out", str(tmp_path / "o")])
     assert rc == 2
     err = capsys.readouterr().err
     assert "E302" in err and "python run.py models download" in err
@@ -60,7 +60,7 @@ def test_stanza_backend_without_the_package(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "stanza", None)  # import stanza -> ImportError
     from pipeline.nlp import build_nlp
     with pytest.raises(BackendError) as e:
-        build_nlp(config_with_backend(None, "stanza"))
+        build_nlp(config_with_backend(None, "stanza", tmp_path))
     assert e.value.code == "E301" and ".[stanza]" in str(e.value)
 
 
@@ -111,5 +111,5 @@ def test_broken_model_folder_is_reported_at_startup(tmp_path, monkeypatch):
     monkeypatch.setenv("STANZA_RESOURCES_DIR", str(d))
     from pipeline.nlp import build_nlp
     with pytest.raises(BackendError) as e:
-        build_nlp(config_with_backend(None, "stanza"))
+        build_nlp(config_with_backend(None, "stanza", tmp_path))
     assert e.value.code == "E303" and "python run.py models download" in str(e.value)
