@@ -274,11 +274,13 @@ class _Ctx(OtherForms):
             q.confidence = 0.8 if kind in ("comp", "prep", "colon") else 0.6
             if any(m.start >= cs and m.end <= ce + 1 and not m.is_name for m in self.speech):
                 q.kind = "mixed"
+        q.frame_start, q.frame_end = cue.start, max(cue.end, min(c_start, q.start))
         if sp is not None:
             q.speaker_start, q.speaker_end = sp
             if sp is left:
                 q.method += ":svo"
-        q.frame_start, q.frame_end = cue.start, max(cue.end, min(c_start, q.start))
+                # ونقلت وكالة رويترز عن مسؤول سعودي قوله إن: the relay is named before the speaker
+                q.frame_start = s if self._prev_word(sp[0]) in ("عن", "عنه", "عنها") else sp[0]
         return q
 
     def _known_name(self, sp: tuple[int, int]) -> bool:

@@ -203,7 +203,8 @@ class RelayTracer:
                 t -= 1
             trig = forms[t] if t >= 0 else ""
             hit = None
-            if trig in self.TRIGGERS or prev in self.TRIGGERS or (according and in_speaker) or k == words.first_at_or_after(s):
+            if trig in self.TRIGGERS or prev in self.TRIGGERS or strip_conj(trig) in self.TRIGGERS \
+                    or (according and in_speaker) or k == words.first_at_or_after(s):
                 hit = self.lex.match_agency(forms, k)
             if hit is None and f.startswith("ل") and len(f) > 2:
                 hit = self._match_prefixed(forms, k)
@@ -217,8 +218,15 @@ class RelayTracer:
                     continue
             if hit:
                 ag, n = hit
-                if ag.type == "outlet" and not (trig in self.TRIGGERS or prev in self.TRIGGERS or f.startswith("ل")
-                                                 or according):
+                gap_before = words.text[words.ends[k - 1]:words.starts[k]] if k else ""
+                marked = any(ch in gap_before for ch in "«“\"'")
+                headed = t < k - 1  # صحيفة / قناة / حديث before the name
+                told = prev == "ل" or f.startswith("ل") or trig.startswith("ل")
+                # an outlet named like a city or a word (الرياض، المدينة، الوطن، اليوم) is a
+                # relay only when marked, headed or told to: وقال في الرياض is a place
+                if ag.type == "outlet" and not (marked or headed or told or (according and in_speaker)
+                                                 or strip_conj(trig) in ("نقلت", "نقل", "ذكرته", "نقلته", "اوردته",
+                                                                         "عنه", "عنها")):
                     k += 1
                     continue
                 rel = "told_to" if (prev == "ل" or f.startswith("ل") or trig.startswith("ل")) else "reported_by"

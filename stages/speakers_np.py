@@ -68,6 +68,10 @@ class NounPhrases:
                         break
                 if f in lex.complementisers or f in lex.according_words or strip_conj(f) in lex.according_words:
                     break
+                if f[:1] == "ل" and len(f) > 3 and (f[1:] in lex.media_heads or lex.match_agency(
+                        [f[1:]] + forms[j + 1:j + 3], 0) or (f.startswith("لل") and lex.match_agency(
+                        ["ا" + f[1:]] + forms[j + 1:j + 3], 0))):
+                    break  # وقال مسؤول [لرويترز]: the outlet he spoke to, not part of him
                 cf = lex.cue_forms.get(f) or lex.cue_forms.get(strip_conj(f))
                 if cf is not None and cf.kind == "verb" and f not in self.heads and f not in lex.first_names:
                     break  # وتابع الشيخ عبدالعزيز آل الشيخ [يقول]:
