@@ -32,6 +32,7 @@ SUBCOMMANDS = {
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 3, 2
 EXIT_BUSY = 75  # EX_TEMPFAIL: OUT is locked by another run; try again later
+EXIT_FAILED = 1  # the run broke off (a worker died): committed batches are kept
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "Processes Arabic news articles into Parquet tables of attributed quotes.",
         epilog=f"subcommands (python run.py SUBCOMMAND --help):\n{sub}\n\n"
                f"exit codes: {EXIT_OK} all processed, {EXIT_REJECTED} some documents rejected, "
-               f"{EXIT_USAGE} usage or configuration error, {EXIT_BUSY} output folder locked by another run",
+               f"{EXIT_USAGE} usage or configuration error, {EXIT_BUSY} output folder locked by another run, "
+               f"{EXIT_FAILED} run broke off (re-run to resume)",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("inputs", nargs="*",
                     help=".txt (one article, doc_id = file stem), .jsonl/.jsonl.gz (one article a line: "
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         stats = run_batch(inputs, Path(args.out), args.config, opts)
     except IsnadError as e:
         print(f"isnad: {e}", file=sys.stderr)
-        return EXIT_BUSY if e.code == "E201" else EXIT_USAGE
+        return EXIT_BUSY if e.code == "E201" else EXIT_FAILED if e.code == "E204" else EXIT_USAGE
     except KeyboardInterrupt:
         print("isnad: interrupted; committed batches are kept, the next run resumes", file=sys.stderr)
         return 130

@@ -24,6 +24,7 @@ import sys
 import time
 import tomllib
 from collections import Counter
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -240,8 +241,11 @@ class _Run:
                 engine = self.engine(n_docs, exhausted)
                 st.engine, st.workers = engine.name, engine.workers
                 self.progress.start(st)
-                for res in engine.run(itertools.chain(buffered, tasks)):
-                    self.commit(res)
+                try:
+                    for res in engine.run(itertools.chain(buffered, tasks)):
+                        self.commit(res)
+                except BrokenProcessPool as e:  # a worker died (out of memory, segfault, killed)
+                    raise make(RunError, "E204", error=str(e) or type(e).__name__) from None
             if st.batches == 0:  # every table gets a part in every run, even empty
                 stage_part(self.out, st.run_id, "part-00000", empty_blobs(self.compression), opts.durable)
                 publish_part(self.out, st.run_id, "part-00000", opts.durable)

@@ -59,6 +59,7 @@ MESSAGES = {
     "E201": "output folder {path} is locked by another run (pid {pid}); wait for it or remove {lock} if that process is gone",
     "E202": "output folder {path} is not writable: {error}",
     "E203": "no isnad output under {path} (expected {table}/)",
+    "E204": "a worker process failed ({error}); the batches committed so far are kept: run again to resume",
     # backends
     "E301": "the stanza backend needs the stanza package: pip install '.[stanza]'",
     "E302": "Stanza Arabic models are not installed in {dir}; run: python run.py models download",
