@@ -12,7 +12,7 @@ import pandas as pd
 from conftest import ROOT
 from test_batch_incremental import articles, assert_clean, write_jsonl
 
-N_DOCS = 300
+N_DOCS = 200
 
 
 def _committed_batches(out) -> int:
@@ -28,16 +28,16 @@ def _run(args, **kw):
 def test_sigkill_mid_run_then_rerun_gives_exactly_once(tmp_path):
     src = write_jsonl(tmp_path / "feed.jsonl", articles(N_DOCS))
     out = tmp_path / "out"
-    args = [src, "--out", out, "--workers", "2", "--batch-size", "10"]
+    args = [src, "--out", out, "--workers", "2", "--batch-size", "5"]
     proc = _run(args, start_new_session=True)
     deadline = time.monotonic() + 120
     while _committed_batches(out) < 3 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+        time.sleep(0.005)
     assert proc.poll() is None, "the run finished before it could be killed: " + proc.stderr.read().decode()
     os.killpg(proc.pid, signal.SIGKILL)  # the driver and its workers, at once
     proc.wait()
     killed_at = _committed_batches(out)
-    assert 0 < killed_at < N_DOCS // 10
+    assert 0 < killed_at < N_DOCS // 5
 
     rerun = _run(args)
     _, err = rerun.communicate(timeout=300)
