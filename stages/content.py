@@ -62,6 +62,7 @@ class ContentFinder:
             doc_ctx.paragraphs = doc._.isnad_paragraphs
             for k in sorted(by_sent):
                 quotes.extend(doc_ctx.sentence(k, sents[k], by_sent[k]))
+        quotes = _inside_direct(quotes)
         subheads = subhead_quotes(doc._.isnad_norm.text, words, doc._.isnad_paragraphs, self.lex, self.np, speech)
         if subheads:
             sent_starts = [s for s, _ in sents]
@@ -72,6 +73,25 @@ class ContentFinder:
         doc._.isnad_quotes = quotes
         doc.user_data["isnad_speech_marks"] = speech
         return doc
+
+
+def _inside_direct(quotes: list[Quote]) -> list[Quote]:
+    """A cue inside somebody's direct quotation (which may span sentences) is the
+    speaker's own words: a nested quote when it names its speaker, otherwise dropped
+    («… وبحسب المعلومات فإن المعتقلين نقلوا …»)."""
+    direct = [q for q in quotes if q.kind == "direct"]
+    if not direct:
+        return quotes
+    out = []
+    for q in quotes:
+        holder = next((p for p in direct if p is not q and p.start <= q.cue.start < p.end), None)
+        if holder is None or q.parent is not None:
+            out.append(q)
+        elif q.speaker_start is not None and q.cue.kind == "verb":
+            q.parent = holder
+            q.method += ":nested"
+            out.append(q)
+    return out
 
 
 class _Ctx(OtherForms):
@@ -97,6 +117,15 @@ class _Ctx(OtherForms):
             q = self.parse(k, s, e, nxt, cue)
             if q is None:
                 continue
+            pre = self._mark_before(cue, s) if q.kind == "direct" and cue.lemma in self.lex.postposed else None
+            if pre is not None and not any(pre.open_at < p.end and p.start <= pre.end for p in out):
+                # “…”، قال الرئيس، “…”: the quote before the cue has the same speaker
+                first = Quote(*_trim(self.text, pre.start, pre.end, strip_stop=True), "direct", cue, k)
+                pre.used = True
+                first.speaker_start, first.speaker_end = q.speaker_start, q.speaker_end
+                first.method, first.confidence = "verb:postposed:direct", 0.8
+                first.frame_start, first.frame_end = cue.start, q.frame_end
+                out.append(first)
             clash = [p for p in out if q.start < p.end and p.start < q.end and p.parent is None]
             wrap = [p for p in clash if p.start <= q.cue.start <= p.start + 12 and p.speaker_start is not None]
             if wrap and cue.kind != "according":
@@ -216,7 +245,7 @@ class _Ctx(OtherForms):
         opens_mark = any(self.mark_at.get(p) for p in range(cue.word_end, words.starts[j0] if j0 < n else e))
         if cue.kind not in ("participle",) and not (cue.kind == "noun" and cue_word.startswith("ب")) \
                 and not opens_mark:
-            right = self.np.mention(words, j0, n, e, stops=self.speech_opens)
+            right = self.np.mention(words, j0, n, e, stops=self.speech_opens, prep=cue.prep)
         left = None
         if cue.kind != "participle" and (not conj or cue.kind == "noun"):
             left = self.np.left_mention(words, cue.start, s)
@@ -241,7 +270,9 @@ class _Ctx(OtherForms):
         if opener is None and scan_from != j0 and not strict:
             opener = self._find_opener(cue, j0, e, strict)
             if opener is not None and sp is right:
-                sp = left
+                # the opener lies inside what looked like the mention: cut it there
+                jo = opener[1]
+                sp = (right[0], words.ends[jo - 1]) if jo - 1 >= j0 and words.ends[jo - 1] <= right[1] else left
         if opener is None:
             if strict:
                 return None
@@ -302,6 +333,21 @@ class _Ctx(OtherForms):
         """وقال has the conjunction و; وصف does not (و is its first root letter)."""
         forms = self.lex.cue_forms
         return w[:1] in LEADING_SKIP and w not in forms and strip_conj(w) in forms
+
+    def _mark_before(self, cue: Cue, s: int) -> Mark | None:
+        """An unused speech mark closing right before the cue (only a comma between)."""
+        j = cue.start
+        text = self.text
+        while j > s and text[j - 1] in " ،,":
+            j -= 1
+        if j == cue.start or j <= s:
+            return None
+        m = next((m for m in self.speech if m.close_at == j - 1 and not m.used), None)
+        if m is None:
+            return None
+        # the mark must open its clause (sentence start, after a comma or a colon)
+        lead = text[max(s, m.open_at - 3):m.open_at].strip()
+        return m if m.open_at <= s + 1 or lead[-1:] in ("،", ",", ":", "") else None
 
     def _colon_speech_end(self, k: int, e: int) -> int:
         """وقال: … . … . — speech after a colon goes on over the following sentences of

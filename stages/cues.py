@@ -108,6 +108,11 @@ class CueFinder:
             f = cue_forms.get(w) or cue_forms.get(b)
             if f is not None and f.imperfect and prev in RELATIVE:
                 f = None  # وهو ما يشير إلى أن …: the narration's own inference
+            if f is not None and i + 1 < n and forms[i + 1] in ("الله", "المولي", "لله"):
+                f = None  # ودعا الله أن يحفظ …، سائلا المولى: a prayer, no checkable claim
+            if f is not None and f.kind == "participle" and strip_conj(prev) in ("كان", "يكون", "تكون", "ليس", "بات") \
+                    and not any(ch in words.gap(i - 1, i) for ch in "،,.:؛"):
+                f = None  # وكان لافتا حضور …: an adjective, not a cue
             if f is not None:
                 # impersonal يذكر أن / يشار إلى أن: narration, no source
                 if (b in lex.impersonal or w in lex.impersonal) and i + 1 < n and (
@@ -131,11 +136,12 @@ class CueFinder:
             end = words.ends[j]
             j += 1
         if w in ("حسبما", "بحسبما", "وفقما") or end != words.ends[i]:
-            # a verb may follow: بحسب ما ذكر، حسبما نقل
+            # a verb of saying follows: بحسب ما ذكر، حسبما نقل، وفقا لما ذكرته
             if j < n and (self.lex.cue_forms.get(forms[j]) or self.lex.cue_forms.get(strip_conj(forms[j]))
                           or self.lex.cue_forms.get(_no_object(forms[j]))):
-                end = words.ends[j]  # بحسب ما ذكر، وفقا لما ذكرته
-            return Cue(words.starts[i], end, w, "according", word_end=end)
+                end = words.ends[j]
+                return Cue(words.starts[i], end, w, "according", word_end=end)
+            return None  # وفق ما شرعه الله / حسبما يراه مناسبا: "as", not a source
         if j >= n:
             return None
         nxt = forms[j]

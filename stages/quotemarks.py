@@ -23,6 +23,8 @@ QUOTE_CHARS = re.compile("[«»“”„‹›〝〞\"'〃]")
 PARA_RE = re.compile(r"[^\n]+")
 WORD = re.compile(r"[^\W_]+")
 TERMINAL = set(".؟?!…")
+_COMPS = {"ان", "انه", "انها", "انهم", "بان", "بانه", "بانها"}
+_CUE_AFTER = re.compile(r"\s*[،,]\s*(?:و|ف)?(?:قال|قالت|اضاف|اضافت|تابع|تابعت|اكد|اكدت|يقول|تقول)\b")
 # speech introduced right before a mark: a colon, a cue or a complementiser
 _INTRO = re.compile(r"(?::|\b(?:ان|انه|بان|قال|قالت|يقول|تقول|وقال|وقالت|واضاف|واضافت|اضاف|وتابع|قايلا|قايله|مضيفا|مؤكدا)\s*)\s*$")
 
@@ -108,6 +110,15 @@ class QuoteMarks:
         if any(ch in inner for ch in ".؟?!:،,") and len(words) > 2:
             return False
         before = text[max(0, m.open_at - 12):m.open_at]
+        after = text[m.close_at + 1:m.close_at + 40] if m.close_at is not None else ""
+        after_words = WORD.findall(after)[:2]
+        # a marked span followed by a complementiser is a cue's subject: وقالت «إل جي
+        # إلكترونيكس» إنها …، وأوردت «قناة العالم» الإيرانية أن …
+        if any(w in _COMPS for w in after_words):
+            return True
+        # a marked span followed by "، قال X" is speech: “نحن مستعدون للحوار”، قال الرئيس
+        if _CUE_AFTER.match(after):
+            return False
         # a short marked span right after a colon or a cue is speech (قال: «نعم»), except
         # one or two words after a verb, which are its subject (وأضافت «تسلا» أنها)
         if before.rstrip().endswith(":") or (len(words) > 2 and _INTRO.search(before)):
@@ -169,6 +180,13 @@ def _merge_reopened(text: str, marks: list[Mark], paragraphs) -> list[Mark]:
                 j += 1
             nxt = by_open.get(j)
             if nxt is None or nxt.char != m.char:
+                # the closing mark may come in the next paragraph, with no new opening
+                # mark before it: «رغم … المساجد.¶ وبحسب المعلومات … مجهولة».
+                closer = OPENERS.get(m.char)
+                ne = paragraphs[k + 1][1]
+                c = text.find(closer, ns, ne) if closer else -1
+                if c > 0 and not any(ns <= o.open_at < c or o.close_at == c for o in marks):
+                    cur = Mark(cur.open_at, c, cur.start, c, m.char)
                 break
             skip.add(nxt.open_at)
             cur = nxt

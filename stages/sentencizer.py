@@ -131,7 +131,11 @@ def _no_split_dot(text: str, i: int) -> bool:
     while k >= 0 and text[k].isalpha():
         k -= 1
     word = text[k + 1:i]
-    return len(word) == 1
+    if len(word) != 1:
+        return False
+    # 2015م. / 1436 هـ. : an era letter after a year ends the sentence
+    before = text[max(0, k - 1):k + 1].strip()
+    return not before[-1:].isdigit()
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from .speakers_np import NounPhrases
 from .textnorm import fold
 from .words import WORD_RE, bare, strip_conj
 
+_NO_MARKS = str.maketrans({c: " " for c in "«»“”\"„‹›"})
 _READ = {"تلاه", "تلته", "قراه", "قراته", "القاه", "القته"}
 FEMININE_TYPES = {"organization", "group", "agency", "document", "anonymous"}
 
@@ -77,7 +78,9 @@ class SpeakerResolver:
                 surface = ["ا" + surface[0][1:]] + surface[1:]
             q.speaker_type = self.np.classify(forms)
             q.speaker_name = self.np.name_of(forms, surface) if q.speaker_type == "person" else \
-                (" ".join(surface) if prefix_lam else orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)])
+                (" ".join(surface) if prefix_lam else
+                 " ".join(orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)]
+                          .translate(_NO_MARKS).split()))
         self._resolve(quotes, doc)
         clusters = self._cluster(quotes, doc)
         for sp in clusters:

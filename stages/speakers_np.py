@@ -28,9 +28,11 @@ class NounPhrases:
     def __init__(self, lex: Lexicon):
         self.lex = lex
         self.heads = lex.titles | lex.organizations | lex.groups | lex.documents | lex.anonymous | lex.media_heads
+        self.needs_words = frozenset().union(*lex.needs.values()) if lex.needs else frozenset()
 
     def mention(self, words: Words, j0: int, jmax: int, e: int, object_mode: bool = False,
-                according: bool = False, stops: set[int] | frozenset = frozenset()) -> tuple[int, int] | None:
+                according: bool = False, stops: set[int] | frozenset = frozenset(),
+                prep: str = "") -> tuple[int, int] | None:
         """Offsets of the speaker mention starting at word ``j0`` (None if there is none:
         the subject is implicit, as in ``وأضاف أن``)."""
         lex = self.lex
@@ -45,6 +47,15 @@ class NounPhrases:
             if any(ch in "،,:؛.(" for ch in gap):
                 return None
         first = forms[j0]
+        if first in ("لي", "لنا", "له", "لها", "لهم") and j0 + 1 < min(n, jmax) and words.starts[j0 + 1] < e:
+            j0 += 1  # وقال لي المدير إن …: the person spoken to comes before the subject
+            first = forms[j0]
+        if first.startswith("م") and first.endswith("ا") and len(first) >= 5 and not self.is_source_word(first) \
+                and j0 + 1 < min(n, jmax):
+            j0 += 1  # ويقول معلقا: «…»: an adverbial participle, not the subject
+            first = forms[j0]
+            if any(ch in text[words.ends[j0 - 1]:words.starts[j0]] for ch in "،,:؛.(«“\""):
+                return None
         if first in lex.boundaries or first in lex.complementisers:
             return None
         if first in lex.pronouns:
@@ -68,12 +79,16 @@ class NounPhrases:
                         break
                 if f in lex.complementisers or f in lex.according_words or strip_conj(f) in lex.according_words:
                     break
+                if f in self.needs_words:
+                    break  # ووجه العامري [نداء] …: the noun that makes وجه a cue
+                if prep == "ب" and f.startswith("ب") and len(f) > 3 and f not in PARTICLES and not self.is_source_word(f):
+                    break  # وأشاد الوزير [بجهود …]: the governed بـ opens the content
                 if f[:1] == "ل" and len(f) > 3 and (f[1:] in lex.media_heads or lex.match_agency(
                         [f[1:]] + forms[j + 1:j + 3], 0) or (f.startswith("لل") and lex.match_agency(
                         ["ا" + f[1:]] + forms[j + 1:j + 3], 0))):
                     break  # وقال مسؤول [لرويترز]: the outlet he spoke to, not part of him
                 cf = lex.cue_forms.get(f) or lex.cue_forms.get(strip_conj(f))
-                if cf is not None and cf.kind == "verb" and f not in self.heads and f not in lex.first_names:
+                if cf is not None and f not in self.heads and f not in lex.first_names:
                     break  # وتابع الشيخ عبدالعزيز آل الشيخ [يقول]:
                 if f in lex.boundaries and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
                         j - 2 >= j0 and bare(forms[j - 2]) in GOVERNED[f]))):

@@ -124,11 +124,20 @@ class NormText:
             return j
         if j <= 0:
             return 0
-        i = j - 1
-        if i >= len(self.text):  # as the dense map would
+        if j > len(self.text):  # as the dense map would
             raise IndexError("list index out of range")
-        k = bisect_right(cuts, i) - 1
-        return i + (self._shifts[k] if k >= 0 else 0) + 1
+        # removed marks right after the last character belong to it: a span ending in
+        # محسومٌ keeps its tanween, so it ends where the next kept character starts —
+        # but not an invisible bidi or zero-width control that follows the word
+        end = self.to_orig(j)
+        floor = self.to_orig(j - 1) + 1
+        orig = self.orig
+        while end > floor and orig[end - 1] in _INVISIBLE:
+            end -= 1
+        return end
+
+
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
 
 
 def fold(s: str) -> str:
