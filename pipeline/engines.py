@@ -27,6 +27,7 @@ from .manifest import Entry
 
 TABLE_NAMES = ("documents", "sentences", "quotes", "speakers", "sources", "rejected")
 NLP_BATCH = 64
+RECYCLE_AFTER = 40  # batches a pool worker runs before a fresh one replaces it
 
 
 @dataclass
@@ -203,8 +204,11 @@ class PoolEngine:
         self.workers = workers
         # spawn: a worker must not inherit the output lock's descriptor (fork would),
         # or a killed driver's orphans would keep the folder locked.
+        # A worker is replaced after RECYCLE_AFTER batches: spaCy's string store only
+        # grows, so a long-lived worker's memory would follow the corpus, not the batch.
         self.pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
-                                        initializer=init_worker, initargs=(config, max_chars))
+                                        initializer=init_worker, initargs=(config, max_chars),
+                                        max_tasks_per_child=RECYCLE_AFTER)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
         inflight: set = set()
