@@ -14,6 +14,11 @@ from stages.normalizer import TEXT_KEY
 # Quotation marks always split from the word they touch, so that ``لـ«الشرق``
 # gives the tokens لـ « الشرق and a span can start at the name.
 QUOTE_INFIX = r"[«»“”„‹›\"]"
+# Chunks (whitespace-separated strings) whose tokenisation the tokenizer memoises.
+# spaCy's default, 10,000, is full after the first ~100 news articles; past that
+# every other chunk is split again by the affix rules.  200,000 entries cost ~20 MB
+# (bounded) and make tokenising ~20% faster; the tokens are the same.
+TOKENIZER_CACHE = 200_000
 
 
 class TextKeepingTokenizer(Tokenizer):
@@ -26,6 +31,11 @@ class TextKeepingTokenizer(Tokenizer):
         doc.user_data[TEXT_KEY] = string
         return doc
 
+    def __reduce__(self):  # spaCy's leaves out the cache size
+        return (self.__class__, (self.vocab, self.rules, self.prefix_search, self.suffix_search,
+                                 self.infix_finditer, self.token_match, self.url_match,
+                                 self.faster_heuristics, self.max_cache_size), None, None)
+
 
 def make_tokenizer(nlp: Language) -> Tokenizer:
     """The ``ar`` tokenizer with quotation marks as infixes, keeping its input text."""
@@ -35,7 +45,7 @@ def make_tokenizer(nlp: Language) -> Tokenizer:
                                 suffix_search=tok.suffix_search,
                                 infix_finditer=compile_infix_regex(infixes).finditer,
                                 token_match=tok.token_match, url_match=tok.url_match,
-                                faster_heuristics=tok.faster_heuristics)
+                                faster_heuristics=tok.faster_heuristics, max_cache_size=TOKENIZER_CACHE)
 
 
 def build_nlp(config_path: str | None = None, spans: bool = True) -> Language:
