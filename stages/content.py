@@ -186,10 +186,10 @@ class _Ctx(OtherForms):
                 continue
             pw = self._prev_word(c.start)
             anchor = c.start
-            if pw in ("كما", "ثم", "لم", "ولم", "لن", "ولن", "فيما", "بينما"):
+            if pw in ("كما", "ثم", "لم", "ولم", "لن", "ولن", "فيما", "بينما", "وذلك", "ذلك"):
                 anchor = words.starts[words.last_before(c.start)]
             before = text[max(0, anchor - 3):anchor]
-            comma = "،" in before or "," in before
+            comma = "،" in before or "," in before or "؛" in before
             opens = (c.kind == "participle"
                      or (c.kind == "verb" and not c.imperfect and (self._has_conj(w) or comma))
                      or (c.kind == "verb" and pw in ("كما", "ثم", "فيما", "بينما"))

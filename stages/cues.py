@@ -50,7 +50,10 @@ class CueFinder:
         self.phrases = firsts
 
     def __call__(self, doc: Doc) -> Doc:
-        words = Words.of(doc._.isnad_norm.text)
+        norm = doc._.isnad_norm
+        words = Words.of(norm.text)
+        if norm.index is None:
+            words.orig = doc.text
         doc.user_data["isnad_words"] = words
         doc._.isnad_cues = self.find(words)
         return doc

@@ -9,6 +9,8 @@ same speaker's continuation quotes until another speaker or channel comes.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -21,7 +23,7 @@ MEDIUM = {"بيان", "تقرير", "مؤتمر", "موتمر", "تغريده", 
           "تصريحات", "تدوينه", "منشور", "رساله", "مداخله", "لقاء", "حوار", "اتصال", "ندوه", "جلسه"}
 MEDIUM_ADJ = {"صحفي", "صحافي", "صحفيه", "رسمي", "رسميه", "هاتفي", "هاتفيه", "متلفز", "متلفزه", "مشترك", "مشتركه",
               "له", "لها", "صحفيا"}
-FILLERS = {"الرسمي", "الرسميه", "الخاص", "الخاصه", "بموقع", "موقع", "الالكتروني", "علي", "في", "له", "لها"}
+FILLERS = {"الشخصي", "الشخصيه", "الرسمي", "الرسميه", "الخاص", "الخاصه", "بموقع", "موقع", "الالكتروني", "علي", "في", "له", "لها"}
 TOLD_HEADS = {"تصريح", "تصريحات", "حديث", "مقابله", "لقاء", "اتصال", "مداخله", "حوار"}
 
 
@@ -153,6 +155,13 @@ class RelayTracer:
                     hit = self.lex.match_agency(forms, t)
                     if hit:
                         return hit[0]
+                # a name in marks right after: وكالة الصحافة الفلسطينية «صفا»
+                for mk in re.finditer(r"[«“\"]([^»”\"]{2,40})[»”\"]", words.text[words.ends[k]:words.ends[k] + 80]):
+                    inner = mk.group(1).strip()
+                    lo = words.ends[k] + mk.start(1)
+                    hi = lo + len(mk.group(1))
+                    name = self.orig[self.norm.to_orig(lo):self.norm.to_orig_end(hi)].strip()
+                    return Agency(name, "outlet", (tuple(inner.split()),))
                 out = []
                 while j < len(forms) and len(out) < 3 and forms[j] not in self.lex.boundaries \
                         and forms[j] not in self.lex.complementisers and not self._punct_between(words, j - 1, j, out):
@@ -161,6 +170,9 @@ class RelayTracer:
                     out.append(self.orig[self.norm.to_orig(words.starts[j]):self.norm.to_orig_end(words.ends[j])])
                     j += 1
                 if out:
+                    one = forms[k + 1] if len(out) == 1 else ""
+                    if one and (one.startswith("ال") or one.endswith(("يه", "ي"))):
+                        return None  # حسابه الشخصي، وسائل إعلام محلية: a description, not a name
                     return Agency(" ".join(out), "outlet", (tuple(forms[k + 1:j]),))
                 return None
             k += 1

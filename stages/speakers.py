@@ -40,8 +40,13 @@ def speaker_key(name: str) -> str:
     >>> speaker_key("عبد الرحمانوف") == speaker_key("عبدالرحمانوف")
     True
     """
-    ws = [bare(w) for w in WORD_RE.findall(fold(name))]
-    return "".join(ws) if len(ws) <= 1 else " ".join(ws).replace("عبد ", "عبد")
+    ws = []
+    for w in WORD_RE.findall(fold(name)):
+        if w.startswith("ال") and len(w) > 3:
+            w = w[2:]
+        ws.append(w.replace("عبدال", "عبد"))
+    # عبد الرحمانوف = عبدالرحمانوف: the compound is one word
+    return " ".join(ws).replace("عبد ", "عبد").replace("ابو ", "ابو")
 
 
 class SpeakerResolver:

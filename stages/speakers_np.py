@@ -56,7 +56,7 @@ class NounPhrases:
             first = forms[j0]
             if any(ch in text[words.ends[j0 - 1]:words.starts[j0]] for ch in "،,:؛.(«“\""):
                 return None
-        if first in lex.boundaries or first in lex.complementisers:
+        if first in lex.boundaries and not self._name_ali(words, j0) or first in lex.complementisers:
             return None
         if first in lex.pronouns:
             return words.starts[j0], words.ends[j0]
@@ -90,7 +90,7 @@ class NounPhrases:
                 cf = lex.cue_forms.get(f) or lex.cue_forms.get(strip_conj(f))
                 if cf is not None and f not in self.heads and f not in lex.first_names:
                     break  # وتابع الشيخ عبدالعزيز آل الشيخ [يقول]:
-                if f in lex.boundaries and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
+                if f in lex.boundaries and not self._name_ali(words, j) and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
                         j - 2 >= j0 and bare(forms[j - 2]) in GOVERNED[f]))):
                     break
                 if f.startswith("و") and len(f) > 2 and not self.is_source_word(f):
@@ -109,6 +109,20 @@ class NounPhrases:
             if close >= 0:
                 end = close + 1  # السوق المالية «تداول»: keep the name mark whole
         return words.starts[j0], end
+
+    def _name_ali(self, words: Words, j: int) -> bool:
+        """علي spelled with ي in a text that writes the preposition على with ى is the name
+        Ali: وقال علي الأحمد إن …، الدكتور أحمد علي."""
+        if words.forms[j] != "علي" or words.orig is None:
+            return False
+        if words.orig_form(j) != "علي":
+            return False
+        nxt = words.forms[j + 1] if j + 1 < len(words) else ""
+        if nxt in self.lex.complementisers or (j + 1 < len(words) and any(
+                ch in words.gap(j, j + 1) for ch in "،,.:")):
+            return True  # the preposition always has an object: … أحمد علي إن …
+        # a text that writes the preposition as علي too (علي مواصلة) gives no signal
+        return "على" in words.orig and words.orig.count("علي ") <= 3
 
     def left_mention(self, words: Words, cue_start: int, s: int) -> tuple[int, int] | None:
         """SVO: the mention right before the cue — ``الوزير قال``، ``أن خاشقجي طالب``،

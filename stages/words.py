@@ -28,6 +28,12 @@ class Words:
     starts: list[int]
     ends: list[int]
     forms: list[str]
+    # the original text when offsets are shared with it (no diacritics removed), so a
+    # rule can look at a spelling that folding erased (علي the name vs على)
+    orig: str | None = None
+
+    def orig_form(self, i: int) -> str | None:
+        return self.orig[self.starts[i]:self.ends[i]] if self.orig is not None else None
 
     @classmethod
     def of(cls, text: str) -> "Words":
