@@ -50,9 +50,10 @@ class NounPhrases:
         if first in ("لي", "لنا", "له", "لها", "لهم") and j0 + 1 < min(n, jmax) and words.starts[j0 + 1] < e:
             j0 += 1  # وقال لي المدير إن …: the person spoken to comes before the subject
             first = forms[j0]
-        if first.startswith("م") and first.endswith("ا") and len(first) >= 5 and not self.is_source_word(first) \
-                and j0 + 1 < min(n, jmax):
-            j0 += 1  # ويقول معلقا: «…»: an adverbial participle, not the subject
+        cf0 = lex.cue_forms.get(first)
+        if ((first.startswith("م") and first.endswith("ا") and len(first) >= 5) or (cf0 is not None and cf0.kind == "participle")) \
+                and not self.is_source_word(first) and j0 + 1 < min(n, jmax):
+            j0 += 1  # ويقول معلقا: «…» / وأضاف قائلا: an adverbial participle, not the subject
             first = forms[j0]
             if any(ch in text[words.ends[j0 - 1]:words.starts[j0]] for ch in "،,:؛.(«“\""):
                 return None
