@@ -429,6 +429,10 @@ class _Ctx(OtherForms):
                     m2 = self.mark_at.get(after)
                     if m2 is not None and not m2.used:
                         return ("colon", j, m2.start, m2)
+                    # قال: إن الحوار مستمر — the complementiser after the colon is not content
+                    ja = words.first_at_or_after(after)
+                    if ja < n and words.starts[ja] == after and words.forms[ja] in comps and ja + 1 < n:
+                        after = self._skip_space(words.ends[ja])
                     return ("colon", j, after, None)
             if stop:
                 break
