@@ -27,7 +27,8 @@ from .manifest import Entry
 
 TABLE_NAMES = ("documents", "sentences", "quotes", "speakers", "sources", "rejected")
 NLP_BATCH = 64
-RECYCLE_AFTER = 40  # batches a pool worker runs before a fresh one replaces it
+RECYCLE_AFTER = 100  # batches a pool worker runs before a fresh one replaces it
+MAX_STRINGS = 200_000  # spaCy string store size after which the pipeline is rebuilt
 
 
 @dataclass
@@ -80,6 +81,12 @@ def get_nlp(config: str | None = None, max_chars: int = 1_000_000):
                 _NLP[key] = nlp
     nlp.max_length = max(nlp.max_length, max_chars + 1)
     return nlp
+
+
+def drop_nlp() -> None:
+    """Forget every cached pipeline (the driver, once workers do the processing)."""
+    with _NLP_LOCK:
+        _NLP.clear()
 
 
 def _die_with_parent() -> None:
@@ -169,7 +176,19 @@ def process_task(task: Task) -> Result:
     res.kinds = Counter(q["kind"] for q in tables["quotes"])
     res.speakers = Counter(q["speaker_name"] for q in tables["quotes"] if q["speaker_name"])
     res.blobs = {k: parquet_bytes(to_table(k, v), task.compression) for k, v in tables.items()}
+    _forget_if_bloated(task.config, nlp)
     return res
+
+
+def _forget_if_bloated(config: str | None, nlp) -> None:
+    """spaCy's string store keeps every token string ever seen (about 85,000 per 1,000
+    articles), so a long-lived worker's memory would follow the corpus, not the batch.
+    Past MAX_STRINGS the cached pipeline is dropped; the next batch builds a fresh one
+    (~0.05 s: the lexicons stay cached)."""
+    if len(nlp.vocab.strings) > MAX_STRINGS:
+        with _NLP_LOCK:
+            if _NLP.get(str(config or "")) is nlp:
+                del _NLP[str(config or "")]
 
 
 # ---------------------------------------------------------------- engines
@@ -204,8 +223,8 @@ class PoolEngine:
         self.workers = workers
         # spawn: a worker must not inherit the output lock's descriptor (fork would),
         # or a killed driver's orphans would keep the folder locked.
-        # A worker is replaced after RECYCLE_AFTER batches: spaCy's string store only
-        # grows, so a long-lived worker's memory would follow the corpus, not the batch.
+        # Belt and braces for memory that the string-store reset does not return:
+        # a worker is replaced after RECYCLE_AFTER batches.
         self.pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
                                         initializer=init_worker, initargs=(config, max_chars),
                                         max_tasks_per_child=RECYCLE_AFTER)

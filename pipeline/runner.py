@@ -31,7 +31,7 @@ from typing import Iterator
 
 from stages.errors import ConfigError, RunError, make
 
-from .engines import InProcessEngine, PoolEngine, Task, default_workers, get_nlp
+from .engines import InProcessEngine, PoolEngine, Task, default_workers, drop_nlp, get_nlp
 from .extract import Record
 from .io import (DEFAULT_OPTIONS, InputOptions, Rejection, content_hash, expand_inputs, read_inputs,
                  reject)
@@ -266,11 +266,16 @@ class _Run:
         opts = self.opts
         workers = opts.workers or default_workers()
         mc = opts.inputs.max_chars
+        if opts.engine == "local" and (workers == 1 or exhausted):
+            return InProcessEngine(self.cfg, mc)
+        drop_nlp()  # validated: the driver needs no pipeline of its own
         if opts.engine == "dask":
             from .dask_engine import DaskEngine
-            return DaskEngine(workers, self.cfg, mc, opts.scheduler, opts.cluster_kwargs)
-        if workers == 1 or exhausted:
-            return InProcessEngine(self.cfg, mc)
+            try:
+                return DaskEngine(workers, self.cfg, mc, opts.scheduler, opts.cluster_kwargs)
+            except (OSError, TimeoutError) as e:
+                raise make(ConfigError, "E006", section="cli", key="--scheduler", value=opts.scheduler,
+                           expected=f"a reachable Dask scheduler: {e}") from None
         return PoolEngine(workers, self.cfg, mc)
 
     def commit(self, res) -> None:
