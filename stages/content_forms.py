@@ -131,6 +131,8 @@ class OtherForms:
         else:
             sp = self.np.mention(words, j0, n, e, object_mode=True)
             j = j0 if sp is None else words.first_at_or_after(sp[1])
+            if sp is not None and not self._sourceish(sp) and words.forms[j0].startswith("ال"):
+                return None  # عززت الدورة مفهوم …: the subject is no source, so no report
             if sp is None and not conj and cue.kind != "participle" and \
                     self._prev_word(cue.start) not in ("لم", "ولم", "كما", "لن", "ولن"):
                 return None  # أرجو وصف علاج …: a verbal noun with no speaker, not a report

@@ -223,6 +223,7 @@ class SpeakerResolver:
                 continue
             if q.antecedent is not None and quotes[q.antecedent].speaker_id:
                 q.speaker_id = quotes[q.antecedent].speaker_id
+                q.speaker_name = quotes[q.antecedent].speaker_name  # after any renaming below
                 _bump(clusters, q.speaker_id)
                 continue
             ws = {bare(w) for w in WORD_RE.findall(fold(q.speaker_name))} - {"", "ال"}

@@ -27,7 +27,9 @@ MAX_MENTION_WORDS = 22
 class NounPhrases:
     def __init__(self, lex: Lexicon):
         self.lex = lex
-        self.heads = lex.titles | lex.organizations | lex.groups | lex.documents | lex.anonymous | lex.media_heads
+        # places speak as states and governments (أكدت المملكة، وأعلنت مصر)
+        self.heads = lex.titles | lex.organizations | lex.groups | lex.documents | lex.anonymous | lex.media_heads \
+            | lex.places
         self.needs_words = frozenset().union(*lex.needs.values()) if lex.needs else frozenset()
 
     def mention(self, words: Words, j0: int, jmax: int, e: int, object_mode: bool = False,
@@ -152,6 +154,8 @@ class NounPhrases:
             if self.is_source_word(f) or lex.match_agency(words.forms, k):
                 head = k
             first = k
+            if f[:1] in "وف" and len(f) > 3 and self.is_source_word(f[1:]):
+                break  # والمصادر تتحدث: the conjunction starts the subject's noun phrase
             if k > 0 and any(ch in text[words.ends[k - 1]:words.starts[k]] for ch in "،,:؛.()"):
                 break
             k -= 1
@@ -216,7 +220,9 @@ class NounPhrases:
             return "agency"
         if cands & lex.titles:
             return "person"
-        if cands & lex.organizations:
+        if head.startswith("صحف") or b.startswith("صحف") or b in ("اعلام", "وسايل"):
+            return "agency"  # الصحف الباكستانية، وسائل الإعلام: the press speaking for itself
+        if cands & lex.organizations or cands & lex.places:
             return "organization"
         if cands & lex.groups:
             return "group"
