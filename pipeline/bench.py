@@ -96,14 +96,20 @@ def _phase_pipeline(sample: str, config: Optional[str], batch_size: int) -> dict
     from .nlp import build_nlp
     docs = _read_sample(sample)
     nlp = build_nlp(config)
+    failed: list[str] = []
+    # as the batch engine does: a document that raises is dropped, not the run
+    nlp.set_error_handler(lambda name, proc, ds, e: failed.append(f"{name}: {type(e).__name__}: {e}"))
     records = [Record(i, t) for i, t in docs]
     t0, c0 = time.perf_counter(), time.process_time()
     tokens = quotes = 0
-    for rec, doc in zip(records, nlp.pipe((r.text for r in records), batch_size=batch_size)):
+    for doc, k in nlp.pipe(((r.text, k) for k, r in enumerate(records)), as_tuples=True, batch_size=batch_size):
         tokens += len(doc)
-        quotes += len(doc_rows(doc, rec)["quotes"])
+        try:
+            quotes += len(doc_rows(doc, records[k])["quotes"])
+        except Exception as e:  # noqa: BLE001
+            failed.append(f"doc_rows: {type(e).__name__}: {e}")
     return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "tokens": tokens,
-            "quotes": quotes}
+            "quotes": quotes, "failed": len(failed), "first_failure": failed[0] if failed else None}
 
 
 def _phase_breakdown(sample: str, config: Optional[str], batch_size: int) -> dict:
@@ -120,15 +126,26 @@ def _phase_breakdown(sample: str, config: Optional[str], batch_size: int) -> dic
         t = clock()
         out = [nlp.make_doc(text) for _, text in batch]
         parts["tokenizer"] += clock() - t
+        keep = list(zip(batch, out))
         for name, proc in nlp.pipeline:
             t = clock()
-            out = [proc(d) for d in out]
+            keep = [(item, d) for item, d in ((item, _call(proc, d)) for item, d in keep) if d is not None]
             parts[name] += clock() - t
         t = clock()
-        for (doc_id, text), d in zip(batch, out):
-            doc_rows(d, Record(doc_id, text))
+        for (doc_id, text), d in keep:
+            try:
+                doc_rows(d, Record(doc_id, text))
+            except Exception:  # noqa: BLE001  (counted by phase (b))
+                pass
         parts["doc_rows"] += clock() - t
     return {"parts": parts}
+
+
+def _call(proc, doc):
+    try:
+        return proc(doc)
+    except Exception:  # noqa: BLE001  (a failing document leaves the breakdown, as in (b))
+        return None
 
 
 PHASE_FUNCS: dict[str, Callable] = {"tokenize": _phase_tokenize, "pipeline": _phase_pipeline,
@@ -319,6 +336,9 @@ def format_report(r: dict) -> list[str]:
         lines.append(f"  (c) command    {e['command']}")
     if "quotes" in ph.get("pipeline", {}):
         lines.append(f"  quotes found   {ph['pipeline']['quotes']} in (b)")
+    if ph.get("pipeline", {}).get("failed"):
+        lines.append(f"  FAILED         {ph['pipeline']['failed']} document(s) raised in (b) and were dropped; "
+                     f"first: {ph['pipeline']['first_failure'][:200]}")
     bd = r.get("breakdown")
     if bd:
         total = sum(bd.values()) or 1e-9
