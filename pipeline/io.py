@@ -128,13 +128,14 @@ _CTRL = bytes(c for c in range(32) if c not in (9, 10, 12, 13)) + b"\x7f"
 
 
 def looks_binary(raw: bytes) -> bool:
-    """NUL bytes, or more than 1 % control characters (tabs and newlines aside)."""
+    """NUL bytes, or more than 5 % control characters (tabs and newlines aside).  Real
+    articles carry a few stray controls (SUB, U+001A, from old conversions): not binary."""
     if not raw:
         return False
     if b"\x00" in raw:
         return True
     n_ctrl = len(raw) - len(raw.translate(None, _CTRL))
-    return n_ctrl > max(2, len(raw) // 100)
+    return n_ctrl > max(2, len(raw) // 20)
 
 
 def _arabic_share(text: str) -> float:
@@ -194,7 +195,7 @@ _NEWLINES = re.compile(r"[ \t]*\n[ \t\n]*\n[ \t\n]*")
 
 
 def looks_html(text: str) -> bool:
-    return _HTML_HINT.search(text) is not None
+    return ("<" in text or "&" in text) and _HTML_HINT.search(text) is not None
 
 
 def clean_html(text: str) -> str:
@@ -229,8 +230,10 @@ def _finish(doc_id: str, text, path, options: InputOptions, raw_hash: str | Call
         meta = {k: (html.unescape(v) if v and "&" in v else v) for k, v in meta.items()}
     if not text.strip():
         return no("E101")
-    if _binary_text(text):
-        return no("E106")
+    if _CTRL_CHARS.search(text):
+        if _binary_text(text):
+            return no("E106")
+        text = _CTRL_CHARS.sub(" ", text)  # stray controls become spaces: offsets do not move
     return Record(doc_id, text, str(path), **meta)
 
 
@@ -238,12 +241,12 @@ _CTRL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _binary_text(text: str) -> bool:
-    """NUL, or more than 1 % control characters (in the first 20,000 characters)."""
+    """NUL, or more than 5 % control characters (in the first 20,000 characters)."""
     sample = text[:20000]
     if "\x00" in sample:
         return True
     n = len(_CTRL_CHARS.findall(sample))
-    return n > max(2, len(sample) // 100)
+    return n > max(2, len(sample) // 20)
 
 
 def _with_hash(item: Item) -> Item:

@@ -43,6 +43,8 @@ def battery(tmp_path):
     (d / "bidi.txt").write_text("\u202b" + ARTICLE.replace("الجبير", "\u200fالجبير\u200f") + "\u202c\u2067 x \u2069",
                                 encoding="utf-8")
     good.add("bidi")
+    (d / "stray_controls.txt").write_text(" \x1a\x1a " + ARTICLE, encoding="utf-8")  # as in real archives
+    good.add("stray_controls")
     (d / "huge.txt").write_text(("قال الوزير إن الاتفاق مهم " * 200_000)[:2_600_000], encoding="utf-8")  # ~5 MB, one line
     bad["huge"] = "E110"
     (d / "page.txt").write_text(f"<html><head><style>p{{color:red}}</style></head><body><p>{ARTICLE}</p>"
