@@ -84,6 +84,12 @@ class NormText:
         return f"NormText(text={self.text!r}, removed={self.orig_len - len(self.text)})"
 
     @property
+    def shared(self) -> bool:
+        """True when nothing was removed: normalised and original offsets are the same
+        numbers (``index is None``, without building the dense map)."""
+        return self._cuts is None
+
+    @property
     def index(self) -> Optional[list[int]]:
         """Dense map: ``index[i]`` is the original offset of normalised char ``i``
         (``None`` when nothing was removed). Built on first use."""
