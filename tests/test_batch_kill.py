@@ -8,6 +8,7 @@ import sys
 import time
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from conftest import ROOT
 from test_batch_incremental import articles, assert_clean, write_jsonl
@@ -38,6 +39,9 @@ def test_sigkill_mid_run_then_rerun_gives_exactly_once(tmp_path):
     proc.wait()
     killed_at = _committed_batches(out)
     assert 0 < killed_at < N_DOCS // 5
+    for table in ("documents", "quotes", "sentences"):  # whatever is visible is whole
+        pd.read_parquet(out / table)
+        assert all(pq.ParquetFile(f).metadata.num_rows >= 0 for f in (out / table).glob("run_id=*/*.parquet"))
 
     rerun = _run(args)
     _, err = rerun.communicate(timeout=300)
