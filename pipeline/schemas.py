@@ -43,3 +43,45 @@ TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS, "sentences": SENTENCES, "quotes": QUOTES,
     "speakers": SPEAKERS, "sources": SOURCES, "rejected": REJECTED,
 }
+
+
+def _with_pandas_metadata(schema: pa.Schema) -> pa.Schema:
+    """Attach pandas metadata so that ``pd.read_parquet`` restores nullable integer
+    columns as ``Int32`` (not float64) without a cast: speaker_start is null for an
+    implicit speaker, and analysts index text with it."""
+    import json
+
+    def numpy_type(t: pa.DataType) -> str:
+        if pa.types.is_integer(t):
+            return "Int32"
+        if pa.types.is_floating(t):
+            return "float32"
+        if pa.types.is_timestamp(t):
+            return "datetime64[us, UTC]"
+        return "object"
+
+    def pandas_type(t: pa.DataType) -> str:
+        if pa.types.is_integer(t):
+            return "int32"
+        if pa.types.is_floating(t):
+            return "float32"
+        if pa.types.is_timestamp(t):
+            return "datetimetz"
+        if pa.types.is_list(t):
+            return "list[unicode]"
+        return "unicode"
+
+    meta = {
+        "index_columns": [], "column_indexes": [],
+        "columns": [{"name": f.name, "field_name": f.name, "pandas_type": pandas_type(f.type),
+                     "numpy_type": numpy_type(f.type),
+                     "metadata": {"timezone": "UTC"} if pa.types.is_timestamp(f.type) else None}
+                    for f in schema],
+        "attributes": {}, "creator": {"library": "isnad", "version": "1"}, "pandas_version": "3.1.1",
+    }
+    return schema.with_metadata({b"pandas": json.dumps(meta).encode()})
+
+
+TABLES = {name: _with_pandas_metadata(schema) for name, schema in TABLES.items()}
+DOCUMENTS, SENTENCES, QUOTES = TABLES["documents"], TABLES["sentences"], TABLES["quotes"]
+SPEAKERS, SOURCES, REJECTED = TABLES["speakers"], TABLES["sources"], TABLES["rejected"]

@@ -113,7 +113,7 @@ class _Ctx(OtherForms):
         s, e = sent
         out: list[Quote] = []
         for idx, cue in enumerate(cues):
-            nxt = self._next_cut(cues, idx, e)
+            nxt = min(self._next_cut(cues, idx, e), self._framing_cut(cue.end, e))
             q = self.parse(k, s, e, nxt, cue)
             if q is None:
                 continue
@@ -173,6 +173,26 @@ class _Ctx(OtherForms):
                 return True
             i += 1
         return False
+
+    def _framing_cut(self, start: int, e: int) -> int:
+        """The first comma + framing phrase (config [content_end]) after ``start``:
+        …، فيما لم يصدر أي تعليق …، جاء ذلك في …، مجددا الشكر …"""
+        text, words = self.text, self.words
+        ends = self.lex.content_end
+        if not ends:
+            return e
+        i = words.first_at_or_after(start)
+        n = len(words)
+        while i < n and words.starts[i] < e:
+            if i and any(ch in words.gap(i - 1, i) for ch in "،,؛"):
+                for p in ends:
+                    if tuple(words.forms[i:i + len(p)]) == p:
+                        cut = words.starts[i]
+                        while cut > start and text[cut - 1] in " ،,؛\n\t":
+                            cut -= 1
+                        return cut
+            i += 1
+        return e
 
     def _next_cut(self, cues: list[Cue], idx: int, e: int) -> int:
         """Where content of cue ``idx`` must stop: before the next cue that opens a

@@ -65,6 +65,7 @@ class Lexicon:
     according_stopwords: frozenset[str] = frozenset()
     name_introducers: frozenset[str] = frozenset()
     object_nouns: frozenset[str] = frozenset()
+    content_end: tuple[tuple[str, ...], ...] = ()
     places: frozenset[str] = frozenset()
     impersonal: frozenset[str] = frozenset()
     strict: frozenset[str] = frozenset()
@@ -236,6 +237,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         name_introducers=_read_list(paths["name_introducers"], "name_introducers"),
         places=_read_list(paths["places"], "places"),
         object_nouns=frozenset(fold(w) for w in cues.get("object", {}).get("nouns", [])),
+        content_end=_phrases(cues.get("content_end", {}).get("phrases", [])),
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
         strict_lemmas=frozenset(cues.get("strict", {}).get("lemmas", [])),

@@ -118,9 +118,10 @@ class RelayTracer:
         for "according to" phrases naming an outlet, a relay of that quote."""
         for q in quotes:
             for n_span, (s, e) in enumerate(q.relay_spans):
-                ag = self._agency_in(words, s, e) or self._outlet_after_head(words, s, e)
-                if ag is None:
+                found = self._agency_span(words, s, e) or self._outlet_span(words, s, e)
+                if found is None:
                     continue
+                ag, s, e = found
                 if q.wrapped and n_span == 0 and q.sentence == 0:
                     if all(c[0].name != ag.name for c in credits):
                         credits.append((ag, s, e))
@@ -131,17 +132,27 @@ class RelayTracer:
         return quotes
 
     def _agency_in(self, words: Words, s: int, e: int) -> Agency | None:
+        found = self._agency_span(words, s, e)
+        return found[0] if found else None
+
+    def _agency_span(self, words: Words, s: int, e: int) -> tuple[Agency, int, int] | None:
+        """The first lexicon agency named between ``s`` and ``e``, with its offsets."""
         k = words.first_at_or_after(s)
         while k < len(words) and words.starts[k] < e:
             hit = self.lex.match_agency(words.forms, k) or self._match_prefixed(words.forms, k)
             if hit:
-                return hit[0]
+                return hit[0], words.starts[k], words.ends[k + hit[1] - 1]
             k += 1
         return None
 
     def _outlet_after_head(self, words: Words, s: int, e: int) -> Agency | None:
+        found = self._outlet_span(words, s, e)
+        return found[0] if found else None
+
+    def _outlet_span(self, words: Words, s: int, e: int) -> tuple[Agency, int, int] | None:
         """صحيفة ديلي تلغراف، قناة فوكس نيوز: an outlet missing from the lexicon, named
-        by the words after a media head (up to three, stopping at a boundary)."""
+        by the words after a media head (up to three, stopping at a boundary); with the
+        offsets of the name itself."""
         k = words.first_at_or_after(s)
         forms = words.forms
         while k < len(forms) and words.starts[k] < e + 60:
@@ -154,14 +165,14 @@ class RelayTracer:
                 for t in range(j, min(len(forms), j + 3)):
                     hit = self.lex.match_agency(forms, t)
                     if hit:
-                        return hit[0]
+                        return hit[0], words.starts[t], words.ends[t + hit[1] - 1]
                 # a name in marks right after: وكالة الصحافة الفلسطينية «صفا»
                 for mk in re.finditer(r"[«“\"]([^»”\"]{2,40})[»”\"]", words.text[words.ends[k]:words.ends[k] + 80]):
                     inner = mk.group(1).strip()
                     lo = words.ends[k] + mk.start(1)
                     hi = lo + len(mk.group(1))
                     name = self.orig[self.norm.to_orig(lo):self.norm.to_orig_end(hi)].strip()
-                    return Agency(name, "outlet", (tuple(inner.split()),))
+                    return Agency(name, "outlet", (tuple(inner.split()),)), lo, hi
                 out = []
                 while j < len(forms) and len(out) < 3 and forms[j] not in self.lex.boundaries \
                         and forms[j] not in self.lex.complementisers and not self._punct_between(words, j - 1, j, out):
@@ -170,10 +181,11 @@ class RelayTracer:
                     out.append(self.orig[self.norm.to_orig(words.starts[j]):self.norm.to_orig_end(words.ends[j])])
                     j += 1
                 if out:
-                    one = forms[k + 1] if len(out) == 1 else ""
+                    one = forms[j - 1] if len(out) == 1 else ""
                     if one and (one.startswith("ال") or one.endswith(("يه", "ي"))):
                         return None  # حسابه الشخصي، وسائل إعلام محلية: a description, not a name
-                    return Agency(" ".join(out), "outlet", (tuple(forms[k + 1:j]),))
+                    return Agency(" ".join(out), "outlet", (tuple(forms[j - len(out):j]),)), \
+                        words.starts[j - len(out)], words.ends[j - 1]
                 return None
             k += 1
         return None
@@ -222,11 +234,11 @@ class RelayTracer:
                 hit = self._match_prefixed(forms, k)
             if hit is None and (f in self.lex.media_heads or (f.startswith("ل") and f[1:] in self.lex.media_heads)) \
                     and (trig in self.TRIGGERS or f.startswith("ل") or according):
-                ag = self._outlet_after_head(words, words.starts[k], words.ends[k])
-                if ag is not None:
-                    out.append((ag, words.starts[k], words.ends[min(len(forms) - 1, k + len(ag.keys[0]))],
-                                "told_to" if f.startswith("ل") else "reported_by"))
-                    k += 1 + len(ag.keys[0])
+                found = self._outlet_span(words, words.starts[k], words.ends[k])
+                if found is not None:
+                    ag, s0, e0 = found
+                    out.append((ag, s0, e0, "told_to" if f.startswith("ل") else "reported_by"))
+                    k = max(k + 1, words.first_at_or_after(e0))
                     continue
             if hit:
                 ag, n = hit

@@ -155,9 +155,6 @@ def test_founding_article_offsets(nlp, astana_text):
     assert len(doc._.isnad_quotes) >= 10
 
 
-@pytest.mark.xfail(reason="'بحسب ما ذكرت وكالة واس': the sources row for relay واس spans only the word "
-                          "'وكالة' (start/end of the media head), not the outlet name 'واس' / 'وكالة واس'",
-                   strict=False)
 def test_sources_point_at_the_named_outlet(synthetic_docs):
     rec, doc = synthetic_docs[2]
     rows = doc_rows(doc, rec)["sources"]
@@ -230,10 +227,6 @@ def test_round_trip_data_has_null_offsets(round_trip):
     assert frames["quotes"]["speaker_start"].isna().any()
 
 
-@pytest.mark.xfail(reason="pipeline.writer writes plain Arrow tables without pandas metadata, so "
-                          "pd.read_parquet turns a nullable int32 column with nulls (speaker_start/"
-                          "speaker_end for implicit speakers) into float64; expected Int32 (or int32) "
-                          "so offsets slice text without casts", strict=False)
 def test_parquet_nullable_integer_columns_read_as_integers(round_trip):
     _, frames = round_trip
     q = frames["quotes"]

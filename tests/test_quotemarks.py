@@ -97,10 +97,6 @@ def test_reopened_mark_at_each_paragraph_is_one_quote(nlp, open_, close, paragra
     assert "الرئيس" in text[quotes[0].ospeaker_start:quotes[0].ospeaker_end]
 
 
-@pytest.mark.xfail(reason="a quotation whose closing mark comes in the next paragraph (no re-opening mark) "
-                          "is cut at the first paragraph end; the rest is read as narration, so 'وبحسب …' "
-                          "inside the quotation becomes a quote of its own ('نقلوا إلى جهة مجهولة»')",
-                   strict=False)
 def test_quote_closing_in_the_next_paragraph_continues(nlp):
     first = "رغم منع التنظيم للصلاة، أقام المواطنون صلاة العيد في المساجد."
     second = "وبحسب المعلومات الواردة إلينا فإن المعتقلين نقلوا إلى جهة مجهولة"
@@ -168,9 +164,6 @@ def test_short_quote_after_colon_is_speech(nlp):
     assert not m.is_name
 
 
-@pytest.mark.xfail(reason="“نحن مستعدون للحوار”، قال الرئيس، “…”: the short mark *before* a post-posed cue "
-                          "is classified as a name (is_name True; only the mark after the cue is speech), so "
-                          "the first half of the interrupted direct quote is lost", strict=False)
 def test_short_marks_around_an_interrupting_cue_are_speech(nlp):
     doc = nlp("“نحن مستعدون للحوار”، قال الرئيس، “لكننا لن نتنازل”.")
     assert [m.is_name for m in doc._.isnad_marks] == [False, False]
