@@ -294,11 +294,11 @@ class _Ctx(OtherForms):
                 jo = opener[1]
                 sp = (right[0], words.ends[jo - 1]) if jo - 1 >= j0 and words.ends[jo - 1] <= right[1] else left
         if opener is None:
-            if strict:
-                return None
             post = self._postposed(k, s, e, cue)
             if post is not None:
-                return post
+                return post  # …، كما ذكر مدير المرصد: strict cues too, the source follows them
+            if strict:
+                return None
             if cue.lemma in lex.object_lemmas and cue.kind in ("verb", "participle"):
                 return self._object(k, s, e, cut, cue, j0, left if sp is left else None, conj)
             return None

@@ -108,6 +108,7 @@ class OtherForms:
             if text[cs:cs + 1] in LEADING_SKIP and text[cs + 1:cs + 2].isalpha():
                 pass
             cs, ce = trim(text, cs, seg_end, strip_stop=True)
+            cs = drop_conj(text, cs, ce)
             if len(text[cs:ce].split()) < 3:
                 return None
             q = Quote(cs, ce, "indirect", cue, k)
@@ -226,6 +227,7 @@ class OtherForms:
                 ce = cue.start
                 method = "according:after"
             cs, ce = trim(text, cs, ce, strip_stop=True)
+            cs = drop_conj(text, cs, ce)
         if len(text[cs:ce].split()) < 3:
             return None
         q = Quote(cs, ce, "indirect", cue, k)
@@ -238,6 +240,28 @@ class OtherForms:
         if method == "according:after":
             q.frame_end = e  # بحسب ما ذكر وكيل اعماله لصحيفة بيلد …: the outlet follows
         return q
+
+
+# words that begin with a root و (وزير، وقت) keep it when content starts a sentence
+NATIVE_WAW = {"وزير", "وزاره", "وكاله", "وقت", "وضع", "وفد", "واقع", "ولي", "وحده", "وجود", "وسط", "وفاه", "ورقه",
+              "وعد", "ولايه", "وظيفه", "وطن", "وجه", "وصول", "وفق", "وثيقه", "وكيل", "والد", "والده", "وزن", "ودايع",
+              "وحدات", "وسايل", "وزراء", "وكالات", "واردات", "وارد", "واجب", "وصف", "وعي", "ولاء"}
+
+
+def drop_conj(text: str, s: int, e: int) -> int:
+    """Content that starts a sentence leaves out its conjunction (وتحظى -> تحظى, ومنذ ->
+    منذ), as the gold does, unless و is the word's own first letter (وزير، وقت)."""
+    if e - s < 4 or text[s] != "و" or not text[s + 1].isalpha():
+        return s
+    k = s
+    while k < e and text[k].isalpha():
+        k += 1
+    if text[s:k].translate(_FOLD_TAIL) in NATIVE_WAW or k - s <= 2:
+        return s
+    return s + 1
+
+
+_FOLD_TAIL = str.maketrans({"ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ئ": "ي", "ؤ": "و"})
 
 
 def trim(text: str, s: int, e: int, strip_stop: bool = False) -> tuple[int, int]:

@@ -116,6 +116,8 @@ class CueFinder:
             if f is not None and f.kind == "participle" and strip_conj(prev) in ("كان", "يكون", "تكون", "ليس", "بات") \
                     and not any(ch in words.gap(i - 1, i) for ch in "،,.:؛"):
                 f = None  # وكان لافتا حضور …: an adjective, not a cue
+            if f is not None and (w in lex.strict or b in lex.strict) and not self._opener_near(words, i):
+                f = None  # اجتماع بين الوزيرين: "between", not بيّن (no complementiser follows)
             if f is not None:
                 # impersonal يذكر أن / يشار إلى أن: narration, no source
                 if (b in lex.impersonal or w in lex.impersonal) and i + 1 < n and (
@@ -126,6 +128,14 @@ class CueFinder:
                                f.imperfect, word_end=words.ends[i]))
             i += 1
         return out
+
+    def _opener_near(self, words: Words, i: int, span: int = 7) -> bool:
+        """A complementiser or a colon within ``span`` words after word ``i``."""
+        comps = self.lex.complementisers
+        for t in range(i + 1, min(len(words), i + 1 + span)):
+            if words.forms[t] in comps or ":" in words.gap(t - 1, t):
+                return True
+        return i + 1 < len(words) and ":" in words.text[words.ends[i]:words.ends[i] + 3]
 
     def _according(self, words: Words, i: int, w: str) -> Cue | None:
         """بحسب ما ذكر X، حسبما أفاد X، وفقا لـX، وفق X — not ``حسب الحالة``."""

@@ -160,15 +160,14 @@ def test_according_to_phrases(nlp, text, phrase):
     assert fold(text[n.to_orig(c.start):n.to_orig_end(c.end)]).startswith(fold(phrase))
 
 
-@pytest.mark.xfail(reason="post-posed 'كما ذكر X' after a comma finds the cue but yields no quote "
-                          "(expected the clause before it, speaker مدير المرصد)", strict=False)
 def test_kama_dhakara_is_a_cue_after_the_content(nlp):
     text = "وارتفعت الأسعار بنسبة كبيرة خلال الشهر الماضي، كما ذكر مدير المرصد."
     doc = nlp(text)
     c = cue_at(doc, "ذكر")
     assert c is not None and c.lemma == "ذكر"
     (q,) = doc._.isnad_quotes
-    assert text[q.ostart:q.oend] == "وارتفعت الأسعار بنسبة كبيرة خلال الشهر الماضي"
+    # sentence-initial content leaves out its conjunction, as the gold does (وتحظى -> تحظى)
+    assert text[q.ostart:q.oend] == "ارتفعت الأسعار بنسبة كبيرة خلال الشهر الماضي"
     assert "مدير المرصد" in text[q.ospeaker_start:q.ospeaker_end]
 
 
@@ -192,10 +191,9 @@ def test_verbal_noun_after_naqala_an(nlp):
 
 # ---------------------------------------------------------------- not cues
 
-BETWEEN = "between, not the verb بيّن: the unvocalised word بين is looked up as the perfect of بيّن"
 LOOK_ALIKES = [
-    ("وعقد اجتماع بين الوزيرين في الرياض أمس.", "بين", BETWEEN),
-    ("ووقعت اشتباكات بين القوات والمسلحين في المدينة.", "بين", BETWEEN),
+    ("وعقد اجتماع بين الوزيرين في الرياض أمس.", "بين", ""),  # between, not the verb بيّن
+    ("ووقعت اشتباكات بين القوات والمسلحين في المدينة.", "بين", ""),
     ("يذكر أن الاجتماع عقد في الرياض الشهر الماضي.", "يذكر", ""),  # impersonal "it is noted"
     ("ويذكر أن الاجتماع عقد في الرياض الشهر الماضي.", "ويذكر", ""),
     ("ويشار إلى أن الاجتماع عقد في الرياض الشهر الماضي.", "ويشار", ""),
