@@ -79,16 +79,25 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def _rss_mb() -> float:
+    """Current RSS: what the process holds before the timed loop (the sample's texts,
+    the libraries, the pipeline), to tell it from what processing adds."""
+    import psutil
+    return psutil.Process().memory_info().rss / 2**20
+
+
 def _phase_tokenize(sample: str, config: Optional[str], batch_size: int) -> dict:
     import spacy
     docs = _read_sample(sample)
     nlp = spacy.blank("ar")
     texts = [t for _, t in docs]
+    start_rss = _rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
     tokens = 0
     for doc in nlp.pipe(texts, batch_size=batch_size):
         tokens += len(doc)
-    return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "tokens": tokens}
+    return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "tokens": tokens,
+            "start_rss_mb": start_rss}
 
 
 def _phase_pipeline(sample: str, config: Optional[str], batch_size: int) -> dict:
@@ -100,6 +109,7 @@ def _phase_pipeline(sample: str, config: Optional[str], batch_size: int) -> dict
     # as the batch engine does: a document that raises is dropped, not the run
     nlp.set_error_handler(lambda name, proc, ds, e: failed.append(f"{name}: {type(e).__name__}: {e}"))
     records = [Record(i, t) for i, t in docs]
+    start_rss = _rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
     tokens = quotes = 0
     for doc, k in nlp.pipe(((r.text, k) for k, r in enumerate(records)), as_tuples=True, batch_size=batch_size):
@@ -109,7 +119,8 @@ def _phase_pipeline(sample: str, config: Optional[str], batch_size: int) -> dict
         except Exception as e:  # noqa: BLE001
             failed.append(f"doc_rows: {type(e).__name__}: {e}")
     return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "tokens": tokens,
-            "quotes": quotes, "failed": len(failed), "first_failure": failed[0] if failed else None}
+            "quotes": quotes, "failed": len(failed), "first_failure": failed[0] if failed else None,
+            "start_rss_mb": start_rss}
 
 
 def _phase_breakdown(sample: str, config: Optional[str], batch_size: int) -> dict:
@@ -310,7 +321,8 @@ def format_report(r: dict) -> list[str]:
         f"  machine  {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end",
         "",
-        f"  {'phase':34} {'wall s':>8} {'cpu s':>8} {'docs/s':>9} {'MB/s':>7} {'tokens/s':>10} {'peak RSS':>10}",
+        f"  {'phase':34} {'wall s':>8} {'cpu s':>8} {'docs/s':>9} {'MB/s':>7} {'tokens/s':>10} {'peak RSS':>10}"
+        f" {'at start':>9}",
     ]
     names = {"tokenize": "(a) spacy.blank('ar') tokenise",
              "pipeline": "(b) full pipeline, 1 process",
@@ -323,7 +335,10 @@ def format_report(r: dict) -> list[str]:
         if key == "e2e":
             label += f", {p['workers']} w"
         lines.append(f"  {label:34} {p['wall']:8.2f} {p['cpu']:8.2f} {p['docs_s']:9.0f} {p['mb_s']:7.2f} "
-                     f"{p['tokens_s']:10.0f} {p['peak_rss_mb']:7.0f} MB")
+                     f"{p['tokens_s']:10.0f} {p['peak_rss_mb']:7.0f} MB"
+                     + (f" {p['start_rss_mb']:6.0f} MB" if "start_rss_mb" in p else ""))
+    lines.append("  (at start: RSS before the timed loop, with the sample's texts loaded and the "
+                 "pipeline built)")
     lines.append("")
     ra = r["ratios"]
     lines.append(f"  (b)/(a) speed  {ra['b/a']:.2f}  (target >= 0.5; on CPU time {ra['b/a_cpu']:.2f})")
