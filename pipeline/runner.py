@@ -115,6 +115,9 @@ def run_batch(inputs: list[str], out: Path, config: str | None = None,
 def _check_options(opts: RunOptions) -> None:
     if opts.engine not in ("local", "dask"):
         raise make(ConfigError, "E006", section="cli", key="--engine", value=opts.engine, expected='"local" or "dask"')
+    if opts.scheduler is not None and opts.engine != "dask":
+        raise make(ConfigError, "E006", section="cli", key="--scheduler", value=str(opts.scheduler),
+                   expected="only with --engine dask")
     if opts.workers is not None and opts.workers < 1:
         raise make(ConfigError, "E006", section="cli", key="--workers", value=opts.workers, expected="1 or more")
     if opts.batch_size < 1:

@@ -184,3 +184,4 @@ def test_bad_config_and_inputs_are_usage_errors(tmp_path, capsys):
     assert "E001" in capsys.readouterr().err
     assert main([str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "o")]) == EXIT_USAGE
     assert main([str(src), "--out", str(tmp_path / "o"), "--batch-size", "0"]) == EXIT_USAGE
+    assert main([str(src), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:8786"]) == EXIT_USAGE
