@@ -65,6 +65,11 @@ class SpeakerResolver:
                 q.implicit = True
                 continue
             forms = WORD_RE.findall(text[q.speaker_start:q.speaker_end])
+            if not forms:
+                # a span of punctuation only (a stray mark): no mention, resolve like وأضاف
+                q.speaker_start = q.speaker_end = None
+                q.implicit = True
+                continue
             if len(forms) == 1 and forms[0] in self.lex.pronouns:
                 q.pronoun = True
                 q.implicit = True

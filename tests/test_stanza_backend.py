@@ -41,15 +41,15 @@ def doc_of(text, tokens, offsets=True):
     return CoNLL.conll2doc(input_str=conllu(text, tokens, offsets))
 
 
-# وقالَ (with a fatha) = و + قالَ; للصحفيين = ل + الصحفيين (the written form lost an alef)
-MINISTER = "وقالَ وزير الخارجية عادل الجبير للصحفيين إن الوضع خطير."
+# وقالَ (with a fatha) = و + قالَ; للمراسلين = ل + المراسلين (the written form lost an alef)
+MINISTER = "وقالَ وزير الخارجية عادل الجبير للمراسلين إن الوضع خطير."
 MINISTER_TOKENS = [
     ("وقالَ", "O", [("و", "CCONJ", 2, "cc"), ("قالَ", "VERB", 0, "root")]),
     ("وزير", "O", [("وزير", "NOUN", 2, "nsubj")]),
     ("الخارجية", "O", [("الخارجية", "NOUN", 3, "nmod")]),
     ("عادل", "B-PER", [("عادل", "PROPN", 3, "appos")]),
     ("الجبير", "E-PER", [("الجبير", "PROPN", 5, "flat")]),
-    ("للصحفيين", "O", [("ل", "ADP", 8, "case"), ("الصحفيين", "NOUN", 2, "obl")]),
+    ("للمراسلين", "O", [("ل", "ADP", 8, "case"), ("المراسلين", "NOUN", 2, "obl")]),
     ("إن", "O", [("إن", "SCONJ", 11, "mark")]),
     ("الوضع", "O", [("الوضع", "NOUN", 11, "nsubj")]),
     ("خطير", "O", [("خطير", "ADJ", 2, "ccomp")]),
@@ -98,7 +98,7 @@ def test_words_map_to_original_offsets(offsets):
     assert sdoc.sentences[0].tokens[0].words[1].text == "قالَ"
     words = stanza_words(sdoc, MINISTER)
     got = [MINISTER[w.start:w.end] for w in words]
-    assert got == ["و", "قالَ", "وزير", "الخارجية", "عادل", "الجبير", "ل", "لصحفيين", "إن", "الوضع",
+    assert got == ["و", "قالَ", "وزير", "الخارجية", "عادل", "الجبير", "ل", "لمراسلين", "إن", "الوضع",
                    "خطير", "."]
     assert [w.index for w in words] == list(range(len(words)))
     verb = words[1]
@@ -139,7 +139,7 @@ def test_subject_of_the_cue_verb_sharpens_the_speaker(nlp):
     doc = run_with(nlp, MINISTER, doc_of(MINISTER, MINISTER_TOKENS))
     [q] = doc._.isnad_quotes
     assert MINISTER[q.ostart:q.oend] == "الوضع خطير"
-    # the rules alone run on to the addressee (للصحفيين); the parse stops at the subject
+    # the rules alone run on to an addressee they do not list (للمراسلين); the parse stops at the subject
     assert MINISTER[q.ospeaker_start:q.ospeaker_end] == "وزير الخارجية عادل الجبير"
     assert q.method.endswith("+stanza")
     assert q.speaker_type == "person"
