@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "Windows-1256 are detected (default: the bundled sample examples/astana8.txt)")
     ap.add_argument("--out", default=str(ROOT / "outputs"), help="output folder (default: outputs/)")
     ap.add_argument("--config", default=None, help="TOML configuration (default: config/isnad.toml)")
+    ap.add_argument("--backend", choices=("rules", "stanza"), default=None,
+                    help="override [pipeline] backend of the configuration: rules (default, no model "
+                         "download) or stanza (needs pip install '.[stanza]' and python run.py models download)")
     run = ap.add_argument_group("batch runs (incremental: documents already in OUT with the same content are skipped)")
     run.add_argument("--workers", type=int, default=None, metavar="N",
                      help="worker processes (default: all cores; a few documents run in-process)")
@@ -91,19 +94,27 @@ def main(argv: list[str] | None = None) -> int:
     from .io import ID_FIELDS, TEXT_FIELDS, InputOptions
     from .runner import RunOptions, run_batch, summary
     inputs = args.inputs or [str(SAMPLE)]
+    config = args.config
+    if args.backend:
+        from .models import config_with_backend
+        config = config_with_backend(args.config, args.backend)
     opts = RunOptions(
         workers=args.workers, engine=args.engine, scheduler=args.scheduler, batch_size=args.batch_size,
         reprocess=args.reprocess, quiet=args.quiet, wait=args.wait, argv=argv,
         inputs=InputOptions(id_fields=tuple(args.id_field or ID_FIELDS),
                             text_fields=tuple(args.text_field or TEXT_FIELDS), max_chars=args.max_chars))
     try:
-        stats = run_batch(inputs, Path(args.out), args.config, opts)
+        stats = run_batch(inputs, Path(args.out), config, opts)
     except IsnadError as e:
         print(f"isnad: {e}", file=sys.stderr)
         return EXIT_BUSY if e.code == "E201" else EXIT_FAILED if e.code == "E204" else EXIT_USAGE
     except KeyboardInterrupt:
         print("isnad: interrupted; committed batches are kept, the next run resumes", file=sys.stderr)
         return 130
+    finally:
+        if args.backend:
+            import shutil
+            shutil.rmtree(Path(config).parent, ignore_errors=True)  # the temporary configuration
     if not args.quiet:
         print(summary(stats))
     return EXIT_REJECTED if stats["rejected"] else EXIT_OK

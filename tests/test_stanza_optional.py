@@ -54,6 +54,11 @@ def test_stanza_backend_without_models_fails_at_startup(tmp_path, monkeypatch, c
     assert rc == 2
     err = capsys.readouterr().err
     assert "E302" in err and "python run.py models download" in err
+    # and with --backend on the command line, without editing any configuration
+    rc = cli_main(["--backend", "stanza", "--out", str(tmp_path / "o2")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "E302" in err and "python run.py models download" in err
 
 
 def test_stanza_backend_without_the_package(tmp_path, monkeypatch):
