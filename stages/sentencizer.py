@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
+from spacy.attrs import IDX, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -53,18 +53,25 @@ class Sentencizer:
         # The first token of ``doc.char_span(start, end, alignment_mode="expand")`` for
         # every sentence, found on the token offsets at once, instead of a Span and a
         # Token object per sentence; then one write of the whole SENT_START column.
-        arr = doc.to_array([IDX, LENGTH, SPACY, SENT_START])
-        cols = arr.T.tolist()
-        idx, length, space = cols[0], cols[1], cols[2]
-        flags = arr[:, 3].copy()
-        for s, e in sents:
-            start = _token_by_char(idx, length, space, norm.to_orig(s))
-            if start < 0:
-                continue
-            end = _token_by_char(idx, length, space, norm.to_orig_end(e) - 1)
-            if end < 0:
-                continue
-            if norm.to_orig(s) == idx[start] + length[start]:  # starts in trailing space
+        # spaCy's tokens tile the text (each starts where the one before ends, its
+        # trailing space included), so the token holding character c is the last one
+        # starting at or before c, for 0 <= c < len(text) (spaCy's token_by_char).
+        arr = doc.to_array([IDX, SPACY, SENT_START])
+        idx = arr[:, 0].astype("int64")
+        space = arr[:, 1]
+        flags = arr[:, 2].copy()
+        n_tok, total = len(idx), norm.orig_len
+        starts = [norm.to_orig(s) for s, _ in sents]
+        lasts = [norm.to_orig_end(e) - 1 for _, e in sents]
+        first_tok = idx.searchsorted(starts, side="right").tolist() if sents else []
+        last_tok = idx.searchsorted(lasts, side="right").tolist() if sents else []
+        for c, last, start, end in zip(starts, lasts, first_tok, last_tok):
+            if not (0 <= c < total and 0 <= last < total):
+                continue  # no token there: char_span gives None
+            start -= 1
+            end -= 1
+            nxt = int(idx[start + 1]) if start + 1 < n_tok else total
+            if space[start] and c == nxt - 1:  # starts in the token's trailing space
                 start += 1
             if start <= end:  # a non-empty span
                 flags[start] = 1
@@ -95,15 +102,6 @@ class Sentencizer:
             if text[start:pe].strip():
                 out.append(_trim(text, start, pe))
         return out
-
-
-def _token_by_char(idx: list[int], length: list[int], space: list[int], char: int) -> int:
-    """spaCy's ``token_by_char``: the token whose text or trailing space holds
-    ``char``, or -1."""
-    i = bisect_right(idx, char) - 1
-    if i < 0 or char >= idx[i] + length[i] + space[i]:
-        return -1
-    return i
 
 
 def _inside(guarded, g_starts, i: int) -> bool:
