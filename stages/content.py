@@ -281,8 +281,9 @@ class _Ctx(OtherForms):
             scan_from = words.first_at_or_after(right[1])
             if cue.lemma in lex.addressee and definite(words.forms[j0]):
                 sp = None  # ودعت الراغبين إلى …: the addressee, not the speaker
-        if strict and right is not None and not self._sourceish(right):
-            return None  # يتراوح ما بين 10 و12 …: "between", not "explained"
+        if strict and right is not None and not self._sourceish(right) and \
+                self._mark_right_after(right[1], colon=True) is None:
+            return None  # يتراوح ما بين 10 و12 …: "between", not "explained" (واعتبر فابيوس "…" is fine)
         needs = lex.needs.get(cue.lemma)
         if needs and not any(words.forms[t] in needs for t in range(j0, min(n, j0 + 5))):
             return None  # وجه is a cue only with نداء / دعوة / رسالة
@@ -318,8 +319,8 @@ class _Ctx(OtherForms):
             if kind == "colon" and cut == e:
                 c_end = self._colon_speech_end(k, e)
             cs, ce = _trim(text, c_start, c_end, strip_stop=True)
-            if ce - cs < 2:
-                return None
+            if ce - cs < 2 or (kind == "colon" and len(text[cs:ce].split()) < 2):
+                return None  # فكتب: روسيا — one word after a colon is no claim
             q = Quote(cs, ce, "indirect", cue, k)
             q.method = f"{cue.kind}:{kind}"
             q.confidence = 0.8 if kind in ("comp", "prep", "colon") else 0.6
@@ -493,9 +494,9 @@ class _Ctx(OtherForms):
             return f.startswith("ب") and len(f) > 3 and (f.startswith("بال") or not f.startswith(("بلا", "بعد", "بين", "بدء", "بدا", "بها", "به")))
         return f == prep
 
-    def _mark_right_after(self, pos: int) -> Mark | None:
+    def _mark_right_after(self, pos: int, colon: bool = False) -> Mark | None:
         text = self.text
-        while pos < len(text) and text[pos] in " \t":
+        while pos < len(text) and (text[pos] in " \t" or colon and text[pos] == ":"):
             pos += 1
         m = self.mark_at.get(pos)
         return m if m is not None and not m.used else None

@@ -116,6 +116,9 @@ class CueFinder:
             if f is not None and f.kind == "participle" and strip_conj(prev) in ("كان", "يكون", "تكون", "ليس", "بات") \
                     and not any(ch in words.gap(i - 1, i) for ch in "،,.:؛"):
                 f = None  # وكان لافتا حضور …: an adjective, not a cue
+            if f is not None and f.kind == "participle" and out and out[-1].word_end == words.ends[i - 1] \
+                    and out[-1].kind == "verb":
+                f = None  # ويقول معلقا: / وأضاف قائلا: — the participle qualifies the verb before it
             if f is not None and (w in lex.strict or b in lex.strict) and not self._opener_near(words, i):
                 f = None  # اجتماع بين الوزيرين: "between", not بيّن (no complementiser follows)
             if f is not None:

@@ -195,6 +195,8 @@ class NounPhrases:
         for v in (w, strip_conj(w), bare(w)):
             if v in heads or ("ال" + v) in heads or v in lex.first_names:
                 return True
+        if len(w) > 4 and w.startswith(("عبد", "ابو")):
+            return True  # عبدالوهاب، أبوبكر: compound first names the list need not hold
         # a preposition clitic before an indefinite head: لبيان تحليلي، بوزارة الصحة
         return w[:1] in "بلك" and len(w) > 3 and (w[1:] in heads or ("ال" + w[1:]) in heads)
 
