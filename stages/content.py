@@ -14,6 +14,7 @@ before them; "according to" phrases inside a sentence take both sides.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from spacy.language import Language
@@ -73,6 +74,9 @@ class ContentFinder:
         doc._.isnad_quotes = quotes
         doc.user_data["isnad_speech_marks"] = speech
         return doc
+
+
+_COMMA = re.compile("[،,؛]")
 
 
 def _inside_direct(quotes: list[Quote]) -> list[Quote]:
@@ -181,17 +185,17 @@ class _Ctx(OtherForms):
         ends = self.lex.content_end
         if not ends:
             return e
-        i = words.first_at_or_after(start)
         n = len(words)
-        while i < n and words.starts[i] < e:
-            if i and any(ch in words.gap(i - 1, i) for ch in "،,؛"):
-                for p in ends:
-                    if tuple(words.forms[i:i + len(p)]) == p:
-                        cut = words.starts[i]
-                        while cut > start and text[cut - 1] in " ،,؛\n\t":
-                            cut -= 1
-                        return cut
-            i += 1
+        for m in _COMMA.finditer(text, start, e):
+            i = words.first_at_or_after(m.end())
+            if i >= n or words.starts[i] >= e:
+                break
+            for p in ends:
+                if tuple(words.forms[i:i + len(p)]) == p:
+                    cut = m.start()
+                    while cut > start and text[cut - 1] in " \t":
+                        cut -= 1
+                    return cut
         return e
 
     def _next_cut(self, cues: list[Cue], idx: int, e: int) -> int:

@@ -48,12 +48,14 @@ class CueFinder:
         for p in lex.document_phrases:
             firsts.setdefault(p[0], []).append((p, "document"))
         self.phrases = firsts
+        base = set(lex.cue_forms) | set(lex.according_words) | set(lex.noun_forms) | set(firsts) | NOT_ACCORDING
+        self.starters = frozenset(base | {c + w for w in base for c in ("و", "ف")})
 
     def __call__(self, doc: Doc) -> Doc:
         norm = doc._.isnad_norm
         words = Words.of(norm.text)
-        if norm.index is None:
-            words.orig = doc.text
+        if norm.shared:
+            words.orig = norm.orig
         doc.user_data["isnad_words"] = words
         doc._.isnad_cues = self.find(words)
         return doc
@@ -67,8 +69,13 @@ class CueFinder:
         phrases = self.phrases
         out: list[Cue] = []
         n = len(forms)
-        i = 0
-        while i < n:
+        # only words that can start a cue are looked at (one set test per word in C-ish
+        # speed); the rest of the loop runs on a few dozen candidates per article
+        starters = self.starters
+        skip_to = 0
+        for i in [i for i, w in enumerate(forms) if w in starters]:
+            if i < skip_to:
+                continue
             w = forms[i]
             b = strip_conj(w)
             # multi-word phrases first: على حد قوله، نقلا عن، جاء في
@@ -85,28 +92,25 @@ class CueFinder:
                 p, kind, k = hit
                 out.append(Cue(words.starts[i], words.ends[i + k - 1], " ".join(p), kind,
                                word_end=words.ends[i + k - 1]))
-                i += k
+                skip_to = i + k
                 continue
             prev = forms[i - 1] if i else ""
             if prev in NAME_PARTICLES:
-                i += 1  # علي بن أبي طالب: a name, not the verb طالب
-                continue
+                continue  # علي بن أبي طالب: a name, not the verb طالب
             if w in NOT_ACCORDING:
-                i += 1
                 continue
             if b in according or w in according:
                 cue = self._according(words, i, b if b in according else w)
                 if cue:
                     out.append(cue)
                     # the words the phrase took (ما، the verb) are not cues of their own
-                    while i + 1 < n and words.starts[i + 1] < cue.end:
-                        i += 1
-                i += 1
+                    skip_to = i + 1
+                    while skip_to < n and words.starts[skip_to] < cue.end:
+                        skip_to += 1
                 continue
             if w in nouns or b in nouns:
                 out.append(Cue(words.starts[i], words.ends[i], b if b in nouns else w, "noun",
                                word_end=words.ends[i]))
-                i += 1
                 continue
             f = cue_forms.get(w) or cue_forms.get(b)
             if f is not None and f.imperfect and prev in RELATIVE:
@@ -125,11 +129,9 @@ class CueFinder:
                 # impersonal يذكر أن / يشار إلى أن: narration, no source
                 if (b in lex.impersonal or w in lex.impersonal) and i + 1 < n and (
                         forms[i + 1] in lex.complementisers or forms[i + 1] in lex.comp_preps):
-                    i += 1
                     continue
                 out.append(Cue(words.starts[i], words.ends[i], f.lemma, f.kind, f.prep, f.feminine, f.plural,
                                f.imperfect, word_end=words.ends[i]))
-            i += 1
         return out
 
     def _opener_near(self, words: Words, i: int, span: int = 7) -> bool:

@@ -44,7 +44,7 @@ class RelayTracer:
     def __call__(self, doc: Doc) -> Doc:
         words: Words = doc.user_data["isnad_words"]
         text = doc._.isnad_norm.text
-        self.orig, self.norm = doc.text, doc._.isnad_norm
+        self.orig, self.norm = doc._.isnad_norm.orig, doc._.isnad_norm
         quotes: list[Quote] = doc._.isnad_quotes
         credits = self.document_credits(text, words, doc._.isnad_paragraphs)
         quotes = self._unwrap(text, words, quotes, credits, doc._.isnad_sentences)

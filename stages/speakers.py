@@ -56,7 +56,7 @@ class SpeakerResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.isnad_norm.text
-        orig = doc.text
+        orig = doc._.isnad_norm.orig  # doc.text would rebuild the text from every token
         norm = doc._.isnad_norm
         quotes: list[Quote] = sorted(doc._.isnad_quotes, key=lambda q: q.start)
         doc._.isnad_quotes = quotes
@@ -134,7 +134,7 @@ class SpeakerResolver:
             return
         t0, n0, n1 = best
         norm = doc._.isnad_norm
-        orig = doc.text
+        orig = doc._.isnad_norm.orig
 
         def span(a: int, b: int) -> str:
             return orig[norm.to_orig(words.starts[a]):norm.to_orig_end(words.ends[b])]
@@ -218,7 +218,7 @@ class SpeakerResolver:
         if best is None:
             return None
         norm = doc._.isnad_norm
-        return doc.text[norm.to_orig(best[0]):norm.to_orig_end(best[1])]
+        return norm.orig[norm.to_orig(best[0]):norm.to_orig_end(best[1])]
 
     def _cluster(self, quotes: list[Quote], doc: Doc) -> list[Speaker]:
         clusters: list[Speaker] = []
