@@ -27,7 +27,7 @@ from .manifest import Entry
 
 TABLE_NAMES = ("documents", "sentences", "quotes", "speakers", "sources", "rejected")
 NLP_BATCH = 64
-RECYCLE_AFTER = 100  # batches a pool worker runs before a fresh one replaces it
+RECYCLE_AFTER = 12  # batches a pool worker runs before a fresh one replaces it (RSS stays flat)
 MAX_STRINGS = 200_000  # spaCy string store size after which the pipeline is rebuilt
 
 
