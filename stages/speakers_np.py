@@ -151,8 +151,8 @@ class NounPhrases:
             if f in lex.boundaries or f in lex.complementisers or f in lex.cue_forms or \
                     strip_conj(f) in lex.cue_forms or f in ("كما", "وكان", "وكانت", "كان", "كانت", "قد", "وقد"):
                 break
-            if self.is_source_word(f) or lex.match_agency(words.forms, k):
-                head = k
+            if head is None and (self.is_source_word(f) or lex.match_agency(words.forms, k)):
+                head = k  # the head nearest the cue: فنانه فراح [جمهور عبد المجيد] يقول
             first = k
             if f[:1] in "وف" and len(f) > 3 and self.is_source_word(f[1:]):
                 break  # والمصادر تتحدث: the conjunction starts the subject's noun phrase
@@ -164,6 +164,13 @@ class NounPhrases:
             # take the noun phrase from its head: دراسة بريطانية، الدول الضامنة
             while start > first and (self.is_source_word(words.forms[start - 1]) or words.forms[start - 1] in lex.first_names):
                 start -= 1
+            # a conjunction + verb inside starts a new clause: فنانه [فراح] جمهور … يقول
+            for t in range(start + 1, i + 1):
+                ft = words.forms[t]
+                if ft[:1] in "وف" and len(ft) > 3 and not definite(ft[1:]) and not self.is_source_word(ft):
+                    start = t + 1
+            if start > i:
+                return None
             off = words.starts[start]
             f0 = words.forms[start]
             if f0[:1] in "وف" and self.is_source_word(f0[1:]) and f0 not in self.heads:
