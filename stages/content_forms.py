@@ -13,6 +13,20 @@ ADVERBS = {"بشده", "وبشده", "مجددا", "ايضا", "كذلك", "ال
            "صباح", "مساء", "الليله", "اول", "من", "جهته", "جهتها", "جانبه", "جانبها", "ناحيته", "ناحيتها"}
 
 
+def indirect_quote(cs: int, ce: int, cue: Cue, sentence: int, speech, method: str, confidence: float,
+                   speaker: tuple[int, int] | None, frame: tuple[int, int]) -> Quote:
+    """An indirect quote over ``cs:ce``; ``mixed`` when it holds a quoted fragment
+    (وقال إن الوضع "خطير جدا")."""
+    q = Quote(cs, ce, "indirect", cue, sentence)
+    if any(m.start >= cs and m.end <= ce + 1 for m in speech):
+        q.kind = "mixed"
+    q.method, q.confidence = method, confidence
+    if speaker is not None:
+        q.speaker_start, q.speaker_end = speaker
+    q.frame_start, q.frame_end = frame
+    return q
+
+
 ORDINALS = {"اولا", "ثانيا", "ثالثا", "رابعا", "خامسا", "سادسا", "سابعا", "ثامنا", "تاسعا", "عاشرا", "اخيرا",
             "ملاحظه", "تنبيه", "المصدر", "الموضوع", "العنوان", "التاريخ", "المكان", "الزمان", "السوال", "الجواب",
             "س", "ج"}
@@ -58,14 +72,7 @@ def subhead_quotes(text: str, words, paragraphs, lex, np, speech) -> list[Quote]
         colon = text.index(":", xe)
         cs, ce = trim(text, line_start + m.start(2), pe, strip_stop=True)
         cue = Cue(colon, colon + 1, ":", "colon", word_end=colon + 1)
-        q = Quote(cs, ce, "indirect", cue, -1)
-        if any(mk.start >= cs and mk.end <= ce + 1 for mk in speech):
-            q.kind = "mixed"
-        q.speaker_start, q.speaker_end = xs, xe
-        q.method = "colon:subhead"
-        q.confidence = 0.5
-        q.frame_start, q.frame_end = xs, cs
-        out.append(q)
+        out.append(indirect_quote(cs, ce, cue, -1, speech, "colon:subhead", 0.5, (xs, xe), (xs, cs)))
     return out
 
 
@@ -111,9 +118,7 @@ class OtherForms:
             cs = drop_conj(text, cs, ce)
             if len(text[cs:ce].split()) < 3:
                 return None
-            q = Quote(cs, ce, "indirect", cue, k)
-            q.method = f"{cue.kind}:postposed"
-            q.confidence = 0.6
+            return indirect_quote(cs, ce, cue, k, self.speech, f"{cue.kind}:postposed", 0.6, sp, (cue.start, e))
         if sp is not None:
             q.speaker_start, q.speaker_end = sp
         q.frame_start, q.frame_end = cue.start, e
@@ -165,15 +170,7 @@ class OtherForms:
         cs, ce = trim(text, cs, cut, strip_stop=True)
         if len(text[cs:ce].split()) < 2:
             return None
-        q = Quote(cs, ce, "indirect", cue, k)
-        if any(m.start >= cs and m.end <= ce + 1 for m in self.speech):
-            q.kind = "mixed"
-        q.method = f"{cue.kind}:object"
-        q.confidence = 0.5
-        if sp is not None:
-            q.speaker_start, q.speaker_end = sp
-        q.frame_start, q.frame_end = cue.start, cs
-        return q
+        return indirect_quote(cs, ce, cue, k, self.speech, f"{cue.kind}:object", 0.5, sp, (cue.start, cs))
 
     # ------------------------------------------------------------ according
     def _according(self, k: int, s: int, e: int, cut: int, cue: Cue) -> Quote | None:
@@ -230,16 +227,9 @@ class OtherForms:
             cs = drop_conj(text, cs, ce)
         if len(text[cs:ce].split()) < 3:
             return None
-        q = Quote(cs, ce, "indirect", cue, k)
-        if any(m.start >= cs and m.end <= ce + 1 for m in self.speech):
-            q.kind = "mixed"
-        q.speaker_start, q.speaker_end = sp
-        q.method = method
-        q.confidence = 0.6
-        q.frame_start, q.frame_end = cue.start, min(e, max(sp[1], cue.end))
-        if method == "according:after":
-            q.frame_end = e  # بحسب ما ذكر وكيل اعماله لصحيفة بيلد …: the outlet follows
-        return q
+        # بحسب ما ذكر وكيل اعماله لصحيفة بيلد …: after the claim, the outlet follows the source
+        frame_end = e if method == "according:after" else min(e, max(sp[1], cue.end))
+        return indirect_quote(cs, ce, cue, k, self.speech, method, 0.6, sp, (cue.start, frame_end))
 
 
 # words that begin with a root و (وزير، وقت) keep it when content starts a sentence
