@@ -14,7 +14,6 @@ before them; "according to" phrases inside a sentence take both sides.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 from spacy.language import Language
@@ -22,6 +21,7 @@ from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
 from .model import Cue, Mark, Quote
+from .content_bounds import Bounds
 from .content_forms import ADVERBS, LEADING_SKIP, OtherForms, subhead_quotes, trim as _trim
 from .speakers_np import NounPhrases
 from .words import Words, definite, strip_conj
@@ -76,9 +76,6 @@ class ContentFinder:
         return doc
 
 
-_COMMA = re.compile("[،,؛]")
-
-
 def _inside_direct(quotes: list[Quote]) -> list[Quote]:
     """A cue inside somebody's direct quotation (which may span sentences) is the
     speaker's own words: a nested quote when it names its speaker, otherwise dropped
@@ -98,7 +95,7 @@ def _inside_direct(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-class _Ctx(OtherForms):
+class _Ctx(Bounds, OtherForms):
     """Per-document state for the rules (the cue-first forms; see content_forms for the rest)."""
 
     def __init__(self, text: str, words: Words, speech: list[Mark], lex: Lexicon, np: "NounPhrases",
@@ -176,76 +173,6 @@ class _Ctx(OtherForms):
             if self.lex.match_agency(words.forms, i) or words.forms[i] in self.lex.media_heads:
                 return True
             i += 1
-        return False
-
-    def _framing_cut(self, start: int, e: int) -> int:
-        """The first comma + framing phrase (config [content_end]) after ``start``:
-        …، فيما لم يصدر أي تعليق …، جاء ذلك في …، مجددا الشكر …"""
-        text, words = self.text, self.words
-        ends = self.lex.content_end
-        if not ends:
-            return e
-        n = len(words)
-        for m in _COMMA.finditer(text, start, e):
-            i = words.first_at_or_after(m.end())
-            if i >= n or words.starts[i] >= e:
-                break
-            for p in ends:
-                if tuple(words.forms[i:i + len(p)]) == p:
-                    cut = m.start()
-                    while cut > start and text[cut - 1] in " \t":
-                        cut -= 1
-                    return cut
-        return e
-
-    def _next_cut(self, cues: list[Cue], idx: int, e: int) -> int:
-        """Where content of cue ``idx`` must stop: before the next cue that opens a
-        new top-level quote (participles, و+perfect verbs, negated verbs after a comma,
-        according phrases after a comma). An imperfect verb inside the content
-        (… الدول الضامنة تشدد على …) is nested speech and does not cut."""
-        text, words = self.text, self.words
-        for c in cues[idx + 1:]:
-            w = text[c.start:c.word_end]
-            if self._is_strict(c, w) and not self._opens_soon(c):
-                continue
-            pw = self._prev_word(c.start)
-            anchor = c.start
-            if pw in ("كما", "ثم", "لم", "ولم", "لن", "ولن", "فيما", "بينما", "وذلك", "ذلك"):
-                anchor = words.starts[words.last_before(c.start)]
-            before = text[max(0, anchor - 3):anchor]
-            comma = "،" in before or "," in before or "؛" in before
-            opens = (c.kind == "participle"
-                     or (c.kind == "verb" and not c.imperfect and (self._has_conj(w) or comma))
-                     or (c.kind == "verb" and pw in ("كما", "ثم", "فيما", "بينما"))
-                     or (c.kind == "verb" and pw in ("لم", "ولم", "لن", "ولن") and (comma or pw[:1] == "و"))
-                     or (c.kind == "verb" and c.imperfect and self._has_conj(w) and self._opens_soon(c))
-                     or (c.kind == "according" and (comma or w[:1] in LEADING_SKIP))
-                     or (c.kind == "noun" and w.startswith("ب"))
-                     or c.kind == "document" and comma)
-            if not opens and c.kind == "verb" and c.imperfect:
-                # … والمصادر تتحدث عن …: a new source named before its verb (SVO)
-                lm = self.np.left_mention(words, c.start, 0)
-                if lm is not None:
-                    lbefore = text[max(0, lm[0] - 3):lm[0]]
-                    if lbefore[-1:] in LEADING_SKIP or "،" in lbefore or "," in lbefore:
-                        opens, anchor = True, lm[0] - (1 if lbefore[-1:] in LEADING_SKIP else 0)
-            if opens:
-                cut = anchor
-                while cut > 0 and text[cut - 1] in " ،,\n\t-–":
-                    cut -= 1
-                return cut
-        return e
-
-    def _opens_soon(self, c: Cue) -> bool:
-        """A complementiser, colon or mark within three words after the cue."""
-        words = self.words
-        j = words.first_at_or_after(c.word_end)
-        for t in range(j, min(len(words), j + 4)):
-            if words.forms[t] in self.lex.complementisers:
-                return True
-            gap = self.text[words.ends[t - 1] if t else 0:words.starts[t]]
-            if ":" in gap or any(ch in gap for ch in "«“\""):
-                return True
         return False
 
     def _prev_word(self, offset: int) -> str:
@@ -358,35 +285,6 @@ class _Ctx(OtherForms):
         """وقال has the conjunction و; وصف does not (و is its first root letter)."""
         forms = self.lex.cue_forms
         return w[:1] in LEADING_SKIP and w not in forms and strip_conj(w) in forms
-
-    def _mark_before(self, cue: Cue, s: int) -> Mark | None:
-        """An unused speech mark closing right before the cue (only a comma between)."""
-        j = cue.start
-        text = self.text
-        while j > s and text[j - 1] in " ،,":
-            j -= 1
-        if j == cue.start or j <= s:
-            return None
-        m = next((m for m in self.speech if m.close_at == j - 1 and not m.used), None)
-        if m is None:
-            return None
-        # the mark must open its clause (sentence start, after a comma or a colon)
-        lead = text[max(s, m.open_at - 3):m.open_at].strip()
-        return m if m.open_at <= s + 1 or lead[-1:] in ("،", ",", ":", "") else None
-
-    def _colon_speech_end(self, k: int, e: int) -> int:
-        """وقال: … . … . — speech after a colon goes on over the following sentences of
-        its paragraph while they hold no cue and no quotation of their own."""
-        para_end = next((pe for ps, pe in self.paragraphs if ps <= e <= pe), e)
-        end = e
-        kk = k + 1
-        while kk < len(self.sents) and self.sents[kk][0] < para_end and kk not in self.cue_sents:
-            s2, e2 = self.sents[kk]
-            if any(s2 <= m.open_at < e2 for m in self.speech):
-                break
-            end = e2
-            kk += 1
-        return end
 
     def _sourceish(self, span: tuple[int, int]) -> bool:
         """Does a mention start with a word that can be a source (title, organisation,
