@@ -365,7 +365,9 @@ class _Ctx(Bounds, OtherForms):
             if f in comps and not (f == "ان" and j + 1 < n and words.forms[j + 1] == "شاء"):
                 cs = words.ends[j]
                 m = self._mark_right_after(cs)
-                if m is not None and self._mark_is_whole_clause(m, e):
+                if m is not None:
+                    # a mark right after the complementiser is the quote, whatever narration
+                    # follows it (ان “23 مليار …” وهذا الرقم اقل …)
                     return ("comp", j, m.start, m)
                 return ("comp", j, self._skip_space(cs), None)
             window = 7 if cue.lemma in lex.needs else 4
@@ -373,7 +375,7 @@ class _Ctx(Bounds, OtherForms):
                 if j + 1 < n and words.forms[j + 1] in comps:
                     cs = words.ends[j + 1]
                     m = self._mark_right_after(cs)
-                    if m is not None and self._mark_is_whole_clause(m, e):
+                    if m is not None:
                         return ("comp", j, m.start, m)
                     return ("comp", j, self._skip_space(cs), None)
                 if strict:
@@ -402,13 +404,6 @@ class _Ctx(Bounds, OtherForms):
             pos += 1
         m = self.mark_at.get(pos)
         return m if m is not None and not m.used else None
-
-    def _mark_is_whole_clause(self, m: Mark, e: int) -> bool:
-        """After إن, a mark is the whole content when nothing but punctuation follows it
-        in the sentence (إن “…”.), otherwise the content is mixed (إن الوضع “خطير”)."""
-        # a mark right after the complementiser is the quote, whatever narration
-        # follows it (ان “23 مليار …” وهذا الرقم اقل …)
-        return True
 
     def _skip_space(self, pos: int) -> int:
         text = self.text

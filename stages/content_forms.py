@@ -111,10 +111,7 @@ class OtherForms:
             q.method = f"{cue.kind}:postposed:direct"
             q.confidence = 0.8
         else:
-            cs = s
-            if text[cs:cs + 1] in LEADING_SKIP and text[cs + 1:cs + 2].isalpha():
-                pass
-            cs, ce = trim(text, cs, seg_end, strip_stop=True)
+            cs, ce = trim(text, s, seg_end, strip_stop=True)
             cs = drop_conj(text, cs, ce)
             if len(text[cs:ce].split()) < 3:
                 return None
@@ -164,10 +161,7 @@ class OtherForms:
             break
         if j >= n or words.starts[j] >= min(e, cut):
             return None
-        cs = words.starts[j]
-        if self.text[cs] in "و" and False:
-            cs += 1
-        cs, ce = trim(text, cs, cut, strip_stop=True)
+        cs, ce = trim(text, words.starts[j], cut, strip_stop=True)
         if len(text[cs:ce].split()) < 2:
             return None
         return indirect_quote(cs, ce, cue, k, self.speech, f"{cue.kind}:object", 0.5, sp, (cue.start, cs))
@@ -255,7 +249,8 @@ _FOLD_TAIL = str.maketrans({"ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ى"
 
 
 def trim(text: str, s: int, e: int, strip_stop: bool = False) -> tuple[int, int]:
-    """Trim spaces, a leading و/ف conjunction word, leading/trailing punctuation."""
+    """Trim spaces and leading/trailing punctuation (and a final full stop with
+    ``strip_stop``); a sentence-initial conjunction is :func:`drop_conj`'s job."""
     while s < e and (text[s].isspace() or text[s] in "،,:-–—ـ"):
         s += 1
     while e > s and (text[e - 1].isspace() or text[e - 1] in "،,:;؛-–—"):
@@ -265,6 +260,4 @@ def trim(text: str, s: int, e: int, strip_stop: bool = False) -> tuple[int, int]
             e -= 1
             while e > s and text[e - 1].isspace():
                 e -= 1
-    if e - s > 2 and text[s] in LEADING_SKIP and text[s + 1].isalpha() and text[s + 1] != "ا" and False:
-        s += 1
     return s, e

@@ -162,7 +162,6 @@ def _merge_reopened(text: str, marks: list[Mark], paragraphs) -> list[Mark]:
     with the same mark (the convention for multi-paragraph quotations)."""
     if not marks:
         return marks
-    para_start = {ps: k for k, (ps, _) in enumerate(paragraphs)}
     by_open = {m.open_at: m for m in marks}
     out: list[Mark] = []
     skip = set()
@@ -193,5 +192,4 @@ def _merge_reopened(text: str, marks: list[Mark], paragraphs) -> list[Mark]:
         if cur is not m:
             m = Mark(m.open_at, cur.close_at, m.start, cur.end, m.char)
         out.append(m)
-    del para_start
     return out

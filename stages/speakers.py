@@ -21,7 +21,6 @@ from .words import WORD_RE, bare, strip_conj
 
 _NO_MARKS = str.maketrans({c: " " for c in "«»“”\"„‹›"})
 _READ = {"تلاه", "تلته", "قراه", "قراته", "القاه", "القته"}
-FEMININE_TYPES = {"organization", "group", "agency", "document", "anonymous"}
 
 
 @Language.factory(
