@@ -245,7 +245,8 @@ class RelayTracer:
                 gap_before = words.text[words.ends[k - 1]:words.starts[k]] if k else ""
                 marked = any(ch in gap_before for ch in "«“\"'")
                 headed = t < k - 1  # صحيفة / قناة / حديث before the name
-                told = prev == "ل" or f.startswith("ل") or trig.startswith("ل")
+                # لـ«X» / لرويترز / في اتصال هاتفي مع "الوطن": the outlet was spoken to
+                told = prev == "ل" or f.startswith("ل") or trig.startswith("ل") or trig == "مع" or prev == "مع"
                 # an outlet named like a city or a word (الرياض، المدينة، الوطن، اليوم) is a
                 # relay only when marked, headed or told to: وقال في الرياض is a place
                 if ag.type == "outlet" and not (marked or headed or told or (according and in_speaker)
@@ -253,7 +254,7 @@ class RelayTracer:
                                                                          "عنه", "عنها")):
                     k += 1
                     continue
-                rel = "told_to" if (prev == "ل" or f.startswith("ل") or trig.startswith("ل")) else "reported_by"
+                rel = "told_to" if told else "reported_by"
                 out.append((ag, words.starts[k], words.ends[k + n - 1], rel))
                 k += n
                 continue
