@@ -173,8 +173,10 @@ def process_task(task: Task) -> Result:
                              r.source_path))
     res.n_rejected = len(rejections)
     res.n_quotes = len(tables["quotes"])
-    res.kinds = Counter(q["kind"] for q in tables["quotes"])
-    res.speakers = Counter(q["speaker_name"] for q in tables["quotes"] if q["speaker_name"])
+    # nested quotes (speech inside another quote's content) are counted apart
+    res.kinds = Counter("nested" if q["parent_quote_id"] else q["kind"] for q in tables["quotes"])
+    res.speakers = Counter(q["speaker_name"] for q in tables["quotes"]
+                           if q["speaker_name"] and not q["parent_quote_id"])
     res.blobs = {k: parquet_bytes(to_table(k, v), task.compression) for k, v in tables.items()}
     _forget_if_bloated(task.config, nlp)
     return res

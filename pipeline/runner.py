@@ -350,8 +350,10 @@ class Progress:
 def summary(stats: dict) -> str:
     kinds = stats.get("kinds") or Counter()
     speakers = stats.get("speakers") or Counter()
-    lines = [f"isnad: {stats['documents']} documents, {stats['quotes']} quotes "
-             f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'}), "
+    nested = kinds.get("nested", 0)
+    shown = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()) if k != "nested") or "none"
+    lines = [f"isnad: {stats['documents']} documents, {stats['quotes'] - nested} quotes ({shown})"
+             + (f" + {nested} nested" if nested else "") + ", "
              f"{stats['rejected']} rejected -> {stats['out']}",
              f"run {stats['run_id']}: processed {stats['processed']}, skipped as unchanged {stats['skipped']}, "
              f"rejected {stats['rejected']}, {stats['seconds']:.1f} s"
