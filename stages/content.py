@@ -76,6 +76,11 @@ class ContentFinder:
         return doc
 
 
+# words after which a name belongs to an occasion, not to the speaker's title
+_EVENT_WORDS = {"خلال", "اثناء", "عقب", "بعد", "قبل", "مع", "حين", "عند", "لدي", "امام", "بحضور", "لقايه", "استقباله",
+                "زيارته", "لقايها", "استقبالها", "زيارتها"}
+
+
 def _inside_direct(quotes: list[Quote]) -> list[Quote]:
     """A cue inside somebody's direct quotation (which may span sentences) is the
     speaker's own words: a nested quote when it names its speaker, otherwise dropped
@@ -304,6 +309,11 @@ class _Ctx(Bounds, OtherForms):
         if j >= j_end or j_end - j > 10:
             return sp
         if any(ch in "،,:؛()«»“”\"" for ch in text[sp[1]:words.starts[j_end]]):
+            return sp
+        if any(words.forms[t] in _EVENT_WORDS or (words.forms[t][:1] == "و" and words.forms[t][1:] in lex.titles)
+               for t in range(j, j_end)):
+            # … الأمير محمد بن سلمان [خلال لقائه] الرئيس الروسي فلاديمير بوتين: an occasion;
+            # … الرميح عضو مجلس الشورى [والبروفيسور] خالد العتيبي: a second person
             return sp
         name_at = None
         for t in range(j, j_end):

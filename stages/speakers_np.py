@@ -96,6 +96,9 @@ class NounPhrases:
                 if f in lex.boundaries and not self._name_ali(words, j) and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
                         j - 2 >= j0 and bare(forms[j - 2]) in GOVERNED[f]))):
                     break
+                if f.startswith("و") and len(f) > 3 and (f[1:] in lex.titles or "ال" + f[1:] in lex.titles) \
+                        and any(w in lex.first_names for w in forms[j0:j]):
+                    break  # الدكتور يوسف الرميح … [والبروفيسور] …: a second person starts
                 if f.startswith("و") and len(f) > 2 and not self.is_source_word(f) and not lex.match_agency(forms, j):
                     rest = f[1:]
                     if not (definite(rest) or rest in lex.titles or rest in lex.first_names):
