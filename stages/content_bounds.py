@@ -103,7 +103,11 @@ class Bounds:
         para_end = next((pe for ps, pe in self.paragraphs if ps <= e <= pe), e)
         end = e
         kk = k + 1
-        while kk < len(self.sents) and self.sents[kk][0] < para_end and kk not in self.cue_sents:
+        # at most two more sentences, and only in a text that has real paragraphs (an
+        # article written as one line would otherwise end up inside the speech)
+        if len(self.paragraphs) < 3:
+            return e
+        while kk < len(self.sents) and kk <= k + 2 and self.sents[kk][0] < para_end and kk not in self.cue_sents:
             s2, e2 = self.sents[kk]
             if any(s2 <= m.open_at < e2 for m in self.speech):
                 break
