@@ -192,7 +192,8 @@ class _Ctx(Bounds, OtherForms):
         n = len(words)
         j0 = words.first_at_or_after(cue.word_end)
         cue_word = text[cue.start:cue.word_end]
-        strict = self._is_strict(cue, cue_word)
+        # in a relative clause (الشركات التي أعلنت عن نتائجها) only a complementiser makes a report
+        strict = self._is_strict(cue, cue_word) or self._prev_word(cue.start) in ("التي", "الذي", "الذين")
         conj = self._has_conj(cue_word)
         # the speaker: after the verb (VSO), before it (SVO: الوزير قال، أن خاشقجي طالب),
         # or implicit. Participles never take their subject after them (محذرا الحوثيين:
