@@ -106,7 +106,7 @@ class RelayTracer:
                             end_w = k + hit[1] - 1
                             tail = text[words.ends[end_w]:words.ends[end_w] + 2]
                             ok = (close_ch is not None and close_ch in tail) or (close_ch is None and (
-                                not tail.strip() or tail.strip()[:1] in ".،\n" or words.ends[end_w] >= ze - 1))
+                                not tail.strip() or tail.strip()[:1] in ".،:\n" or words.ends[end_w] >= ze - 1))
                             if ok and all(hit[0] is not o[0] for o in out):
                                 out.append((hit[0], words.starts[k], words.ends[end_w]))
                     pos = seg.find(open_ch, pos + 1)
