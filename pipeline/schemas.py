@@ -51,30 +51,22 @@ def _with_pandas_metadata(schema: pa.Schema) -> pa.Schema:
     implicit speaker, and analysts index text with it."""
     import json
 
-    def numpy_type(t: pa.DataType) -> str:
+    def types(t: pa.DataType) -> tuple[str, str]:
+        """(pandas_type, numpy_type) of an Arrow type, as pandas writes them."""
         if pa.types.is_integer(t):
-            return "Int32"
+            return "int32", "Int32"
         if pa.types.is_floating(t):
-            return "float32"
+            return "float32", "float32"
         if pa.types.is_timestamp(t):
-            return "datetime64[us, UTC]"
-        return "object"
-
-    def pandas_type(t: pa.DataType) -> str:
-        if pa.types.is_integer(t):
-            return "int32"
-        if pa.types.is_floating(t):
-            return "float32"
-        if pa.types.is_timestamp(t):
-            return "datetimetz"
+            return "datetimetz", "datetime64[us, UTC]"
         if pa.types.is_list(t):
-            return "list[unicode]"
-        return "unicode"
+            return "list[unicode]", "object"
+        return "unicode", "object"
 
     meta = {
         "index_columns": [], "column_indexes": [],
-        "columns": [{"name": f.name, "field_name": f.name, "pandas_type": pandas_type(f.type),
-                     "numpy_type": numpy_type(f.type),
+        "columns": [{"name": f.name, "field_name": f.name, "pandas_type": types(f.type)[0],
+                     "numpy_type": types(f.type)[1],
                      "metadata": {"timezone": "UTC"} if pa.types.is_timestamp(f.type) else None}
                     for f in schema],
         "attributes": {}, "creator": {"library": "isnad", "version": "1"}, "pandas_version": "3.1.1",

@@ -47,7 +47,7 @@ class RelayTracer:
         self.orig, self.norm = doc._.isnad_norm.orig, doc._.isnad_norm
         quotes: list[Quote] = doc._.isnad_quotes
         credits = self.document_credits(text, words, doc._.isnad_paragraphs)
-        quotes = self._unwrap(text, words, quotes, credits, doc._.isnad_sentences)
+        quotes = self._unwrap(words, quotes, credits)
         for q in quotes:
             for ag, s, e, rel in self.frame_relays(words, q):
                 if ag.name not in q.relayed_by:
@@ -112,7 +112,7 @@ class RelayTracer:
                     pos = seg.find(open_ch, pos + 1)
         return out
 
-    def _unwrap(self, text, words, quotes, credits, sents):
+    def _unwrap(self, words: Words, quotes: list[Quote], credits: list) -> list[Quote]:
         """Relay mentions the content stage found: a wrapper in the first sentence is
         the article's opening credit (وافادت 'سانا' انه جاء في بيان …); elsewhere, and
         for "according to" phrases naming an outlet, a relay of that quote."""
@@ -131,10 +131,6 @@ class RelayTracer:
                                       "start": s, "end": e})
         return quotes
 
-    def _agency_in(self, words: Words, s: int, e: int) -> Agency | None:
-        found = self._agency_span(words, s, e)
-        return found[0] if found else None
-
     def _agency_span(self, words: Words, s: int, e: int) -> tuple[Agency, int, int] | None:
         """The first lexicon agency named between ``s`` and ``e``, with its offsets."""
         k = words.first_at_or_after(s)
@@ -144,10 +140,6 @@ class RelayTracer:
                 return hit[0], words.starts[k], words.ends[k + hit[1] - 1]
             k += 1
         return None
-
-    def _outlet_after_head(self, words: Words, s: int, e: int) -> Agency | None:
-        found = self._outlet_span(words, s, e)
-        return found[0] if found else None
 
     def _outlet_span(self, words: Words, s: int, e: int) -> tuple[Agency, int, int] | None:
         """صحيفة ديلي تلغراف، قناة فوكس نيوز: an outlet missing from the lexicon, named
