@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "astana8.txt"
 
 SUBCOMMANDS = {
-    "who": ("pipeline.who", "every quote by one speaker across an output folder"),
-    "report": ("pipeline.report", "write a self-contained HTML report"),
-    "evaluate": ("pipeline.evaluate", "score the pipeline on a gold JSONL file"),
-    "bench": ("pipeline.bench", "benchmark tokenisation vs. the full pipeline"),
-    "models": ("pipeline.models", "manage optional Stanza models"),
+    "who": ("pipeline.commands.who", "every quote by one speaker across an output folder"),
+    "report": ("pipeline.commands.report", "write a self-contained HTML report"),
+    "evaluate": ("pipeline.commands.evaluate", "score the pipeline on a gold JSONL file"),
+    "bench": ("pipeline.commands.bench", "benchmark tokenisation vs. the full pipeline"),
+    "models": ("pipeline.commands.models", "manage optional Stanza models"),
 }
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 3, 2
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     inputs = args.inputs or [str(SAMPLE)]
     config = args.config
     if args.backend:
-        from .models import config_with_backend
+        from .commands.models import config_with_backend
         config = config_with_backend(args.config, args.backend)
     opts = RunOptions(
         workers=args.workers, engine=args.engine, scheduler=args.scheduler, batch_size=args.batch_size,

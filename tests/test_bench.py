@@ -2,7 +2,7 @@
 import gzip
 import json
 
-from pipeline import bench
+from pipeline.commands import bench
 
 
 def test_bench_runs_on_a_few_documents(tmp_path):

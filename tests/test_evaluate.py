@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import DATA, SHARED, load_gold
-from pipeline import evaluate as ev
+from pipeline.commands import evaluate as ev
 from pipeline.cli import main as cli_main
 
 SCORER = SHARED / "eval" / "score.py"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from pipeline import report
+from pipeline.commands import report
 from pipeline.cli import main as cli_main
 from pipeline.runner import run_batch
 

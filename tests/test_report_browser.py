@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from pipeline import report
+from pipeline.commands import report
 from pipeline.runner import run_batch
 
 CHROMIUM = Path("/usr/bin/chromium")

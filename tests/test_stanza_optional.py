@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from pipeline.cli import main as cli_main
-from pipeline.models import config_with_backend
+from pipeline.commands.models import config_with_backend
 from stages.errors import BackendError
 
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from pipeline import who
+from pipeline.commands import who
 from pipeline.cli import main as cli_main
 
 ARTICLES = [

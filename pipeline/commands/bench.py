@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "saudinewsnet.jsonl.gz"
 BATCH_SIZE = 64
 PHASES = ("tokenize", "pipeline", "e2e")
@@ -101,8 +101,8 @@ def _phase_tokenize(sample: str, config: Optional[str], batch_size: int) -> dict
 
 
 def _phase_pipeline(sample: str, config: Optional[str], batch_size: int) -> dict:
-    from .extract import Record, doc_rows
-    from .nlp import build_nlp
+    from ..extract import Record, doc_rows
+    from ..nlp import build_nlp
     docs = _read_sample(sample)
     nlp = build_nlp(config)
     failed: list[str] = []
@@ -126,8 +126,8 @@ def _phase_pipeline(sample: str, config: Optional[str], batch_size: int) -> dict
 def _phase_breakdown(sample: str, config: Optional[str], batch_size: int) -> dict:
     """CPU seconds of the tokenizer, of each stage and of the row extraction, running
     the stages one after another over each batch (what ``nlp.pipe`` does)."""
-    from .extract import Record, doc_rows
-    from .nlp import build_nlp
+    from ..extract import Record, doc_rows
+    from ..nlp import build_nlp
     docs = _read_sample(sample)
     nlp = build_nlp(config)
     clock = time.process_time

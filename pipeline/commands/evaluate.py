@@ -300,7 +300,7 @@ def evaluate(gold: list[dict], pred: dict[str, list[dict]]) -> Evaluation:
 def run_pipeline(gold: list[dict], out: Path, config: str | None) -> None:
     """Process the gold documents' texts into ``out`` with the normal pipeline (again,
     when ``out`` already holds them: the figures must describe the current rules)."""
-    from .runner import run_batch
+    from ..runner import run_batch
 
     with tempfile.TemporaryDirectory(prefix="isnad-eval-") as tmp:
         inp = Path(tmp) / "gold_docs.jsonl"
