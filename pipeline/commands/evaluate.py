@@ -40,7 +40,7 @@ DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 PRED_COLUMNS = ["doc_id", "quote_id", "start", "end", "kind", "speaker", "speaker_name",
-                "speaker_type", "relayed_by", "parent_quote_id"]
+                "speaker_type", "relayed_by", "parent_quote_id", "confidence"]
 REQUIRED = ["doc_id", "start", "end", "kind", "speaker", "speaker_name", "relayed_by"]
 THRESHOLD = 0.5
 
@@ -161,6 +161,25 @@ def load_predictions(out_dir: Path) -> dict[str, list[dict]]:
 
 # --- scoring ---------------------------------------------------------------------------
 
+def calibration(pairs: list[tuple[float, bool]], bins: int = 10) -> tuple[float | None, float | None]:
+    """Expected calibration error over ``bins`` equal-width bins and the Brier score of
+    ``(confidence, right)`` pairs, where *right* means the predicted quote was matched
+    and its speaker is right (the reference scorer's definition). ``(None, None)`` when
+    there is nothing to score.
+
+    >>> calibration([(0.9, True), (0.9, False), (0.2, False)])
+    (0.3333, 0.2867)
+    """
+    if not pairs:
+        return None, None
+    by_bin: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for c, ok in pairs:
+        by_bin[min(int(c * bins), bins - 1)].append((c, ok))
+    ece = sum(abs(sum(c for c, _ in b) - sum(ok for _, ok in b)) for b in by_bin.values()) / len(pairs)
+    brier = sum((c - ok) ** 2 for c, ok in pairs) / len(pairs)
+    return _r4(ece), _r4(brier)
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -211,6 +230,7 @@ def evaluate(gold: list[dict], pred: dict[str, list[dict]]) -> Evaluation:
     by_type: dict[str, Tally] = defaultdict(Tally)
     confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     misses: list[dict] = []
+    calib: list[tuple[float, bool]] = []  # (confidence, matched with the right speaker) per prediction
     for d in gold:
         text, did = d["text"], str(d["doc_id"])
         preds = pred.get(did, [])
@@ -262,6 +282,10 @@ def evaluate(gold: list[dict], pred: dict[str, list[dict]]) -> Evaluation:
             if lost or spurious:
                 misses.append({"type": "relay", "doc_id": did, "kind": kind, "speaker_type": stype,
                                "missing": lost, "spurious": spurious, "got": got, "text": q["content"]})
+        right = {match[gi][0] for gi, q in enumerate(quotes) if gi in match and speaker_ok(
+            q.get("speaker_aliases") or [], preds[match[gi][0]]["speaker_name"], preds[match[gi][0]]["speaker"])}
+        calib.extend((float(p["confidence"]), pi in right) for pi, p in enumerate(preds)
+                     if p.get("confidence") is not None)
         used = {pi for pi, _ in match.values()}
         for pi, p in enumerate(preds):
             if pi not in used:
@@ -284,6 +308,7 @@ def evaluate(gold: list[dict], pred: dict[str, list[dict]]) -> Evaluation:
         "relay_recall": _r4(relay_hit / relay_gold) if relay_gold else None,
         "relay_precision": _r4(1 - relay_spurious / relay_pred) if relay_pred else None,
     }
+    metrics["confidence_ece"], metrics["confidence_brier"] = calibration(calib)
     order = {"missed": 0, "spurious": 1, "speaker": 2, "relay": 3}
     misses.sort(key=lambda m: (order[m["type"]], m["doc_id"]))
     return Evaluation(
