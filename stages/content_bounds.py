@@ -9,6 +9,10 @@ from .content_forms import LEADING_SKIP
 from .model import Cue, Mark
 
 _COMMA = re.compile("[،,؛]")
+# a particle before a verb cue that starts a new statement of its own: …، كما أكد أن،
+# …، لكنه أكد أيضا أن، … حيث قالت إن (the content of the cue before ends there)
+NEW_CLAUSE = ("كما", "ثم", "فيما", "بينما", "لكنه", "لكنها", "ولكنه", "ولكنها", "لكن", "ولكن", "لكنهم", "حيث")
+NEGATIONS = ("لم", "ولم", "لن", "ولن")
 
 
 class Bounds:
@@ -44,14 +48,14 @@ class Bounds:
                 continue
             pw = self._prev_word(c.start)
             anchor = c.start
-            if pw in ("كما", "ثم", "لم", "ولم", "لن", "ولن", "فيما", "بينما", "وذلك", "ذلك"):
+            if pw in NEW_CLAUSE or pw in NEGATIONS or pw in ("وذلك", "ذلك"):
                 anchor = words.starts[words.last_before(c.start)]
             before = text[max(0, anchor - 3):anchor]
             comma = "،" in before or "," in before or "؛" in before
             opens = (c.kind == "participle"
                      or (c.kind == "verb" and not c.imperfect and (self._has_conj(w) or comma))
-                     or (c.kind == "verb" and pw in ("كما", "ثم", "فيما", "بينما"))
-                     or (c.kind == "verb" and pw in ("لم", "ولم", "لن", "ولن") and (comma or pw[:1] == "و"))
+                     or (c.kind == "verb" and pw in NEW_CLAUSE)
+                     or (c.kind == "verb" and pw in NEGATIONS and (comma or pw[:1] == "و"))
                      or (c.kind == "verb" and c.imperfect and self._has_conj(w) and self._opens_soon(c))
                      or (c.kind == "according" and (comma or w[:1] in LEADING_SKIP))
                      or (c.kind == "noun" and w.startswith("ب"))

@@ -161,6 +161,11 @@ def _build_cues(data: dict, path: Path) -> dict:
                 for form, (fem, pl) in table.items():
                     forms.setdefault(fold(form), CueForm(lemma, kind, prep, fem, pl, imperfect,
                                                          stance, colon_only, relay))
+            for s in v.get("participle_forms", []):
+                # irregular participles the generator cannot make: نافيا، داعية، مبديا
+                f = fold(s)
+                forms.setdefault(f, CueForm(lemma, "participle", prep, f.endswith("ه"), f.endswith(("ين", "ات")),
+                                            False, stance, colon_only, relay))
             for s in v.get("forms", []):
                 f = fold(s)
                 kind = "participle" if f.endswith(("يا", "ين", "ا")) and f.startswith("م") else "verb"

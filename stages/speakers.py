@@ -10,12 +10,15 @@
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
 from .model import Quote, Speaker
 from .speakers_np import NounPhrases
+from .subjects import MAX_WINDOW_CHARS, SubjectFinder
 from .textnorm import fold
 from .words import WORD_RE, bare, strip_conj
 
@@ -52,6 +55,8 @@ class SpeakerResolver:
     def __init__(self, lex: Lexicon):
         self.lex = lex
         self.np = NounPhrases(lex)
+        self.subjects = SubjectFinder(self.np)
+        self._doc = None
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.isnad_norm.text
@@ -77,26 +82,37 @@ class SpeakerResolver:
             if prefix_lam and not forms[0].startswith("لل"):
                 # وفقا لبيان تحليلي: the mention starts after the preposition لـ
                 q.speaker_start += 1
-                forms[0] = forms[0][1:]
-            surface = WORD_RE.findall(orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)])
-            if len(surface) != len(forms):
-                surface = forms
-            if prefix_lam and forms[0].startswith("لل"):
-                # وفقا للمرصد السوري: ل fused with the article; the name is المرصد السوري
-                forms[0] = "ا" + forms[0][1:]
-                surface = ["ا" + surface[0][1:]] + surface[1:]
-            q.speaker_type = self.np.classify(forms)
-            q.speaker_name = self.np.name_of(forms, surface) if q.speaker_type == "person" else \
-                (" ".join(surface) if prefix_lam else
-                 " ".join(orig[norm.to_orig(q.speaker_start):norm.to_orig_end(q.speaker_end)]
-                          .translate(_NO_MARKS).split()))
+            q.speaker_type, q.speaker_name = self.type_and_name(doc, q.speaker_start, q.speaker_end, prefix_lam)
+        self._doc = doc
         self._resolve(quotes, doc)
+        self._doc = None
         clusters = self._cluster(quotes, doc)
         for sp in clusters:
             if sp.type == "person":
                 self._enrich(sp, doc)
         doc._.isnad_speakers = clusters
         return doc
+
+    def type_and_name(self, doc: Doc, s: int, e: int, prefix_lam: bool = False) -> tuple[str, str]:
+        """Type and name of the mention at normalised ``s:e``: a person's name inside a
+        long mention (وزير خارجية كازاخستان خيرات عبد الرحمانوف -> خيرات عبد الرحمانوف),
+        otherwise the mention as written."""
+        norm = doc._.isnad_norm
+        orig = norm.orig
+        forms = WORD_RE.findall(norm.text[s:e])
+        surface = WORD_RE.findall(orig[norm.to_orig(s):norm.to_orig_end(e)])
+        if len(surface) != len(forms):
+            surface = forms
+        if prefix_lam and forms[0].startswith("لل"):
+            # وفقا للمرصد السوري: ل fused with the article; the name is المرصد السوري
+            forms = ["ا" + forms[0][1:]] + forms[1:]
+            surface = ["ا" + surface[0][1:]] + surface[1:]
+        stype = self.np.classify(forms)
+        if stype == "person":
+            return stype, self.np.name_of(forms, surface)
+        if prefix_lam:
+            return stype, " ".join(surface)
+        return stype, " ".join(orig[norm.to_orig(s):norm.to_orig_end(e)].translate(_NO_MARKS).split())
 
     def _enrich(self, sp: Speaker, doc: Doc) -> None:
         """Find the fullest mention of a person anywhere in the document — also outside
@@ -161,6 +177,16 @@ class SpeakerResolver:
         return any(w in lex.first_names and w not in lex.boundaries for w in WORD_RE.findall(fold(name)))
 
     def _resolve(self, quotes: list[Quote], doc: Doc) -> None:
+        words = doc.user_data["isnad_words"]
+        sents = doc._.isnad_sentences
+        sent_ends = [e for _, e in sents]
+
+        def sent_end(off: int) -> int:
+            k = bisect_left(sent_ends, off + 1)
+            return sent_ends[k] if k < len(sent_ends) else len(words.text)
+
+        # quoted words are someone's speech, not the narration whose subjects we track
+        skip = [(q.start, q.end) for q in quotes] + [(m.start, m.end) for m in doc.user_data.get("isnad_speech_marks", [])]
         for i, q in enumerate(quotes):
             if not q.implicit:
                 continue
@@ -181,6 +207,19 @@ class SpeakerResolver:
                     continue
                 best = k
                 break
+            # a source named by a narration verb after that speaker is nearer: غردت الوزيرة
+            # حورية مشهور قائلة: …، وكانت نقابة الصحفيين قد أدانت … وقالت إنه …
+            anchor = 0
+            if best is not None and not mismatch:
+                p = quotes[best]
+                anchor = max(p.speaker_end or 0, p.cue.end)
+            subj = self._subject_before(words, q, max(anchor, q.cue.start - MAX_WINDOW_CHARS), sent_end, skip)
+            if subj is not None:
+                q.speaker_type, q.speaker_name = subj
+                q.antecedent = None
+                q.method += "+subject"
+                q.confidence = round(q.confidence * 0.85, 3)
+                continue
             if (best is None or mismatch) and fem:
                 ent = self._feminine_entity(doc, q, quotes[best].start if best is not None else 0)
                 if ent is not None:
@@ -195,6 +234,28 @@ class SpeakerResolver:
                 q.speaker_type = p.speaker_type
                 q.method += "+implicit"
                 q.confidence = round(q.confidence * 0.9, 3)
+
+    def _subject_before(self, words, q: Quote, lo: int, sent_end, skip) -> tuple[str, str] | None:
+        """The nearest clause subject before ``q``'s cue that agrees with it."""
+        if lo >= q.cue.start:
+            return None
+        cands = self.subjects.in_window(words, lo, q.cue.start, sent_end, skip)
+        fem, plural = q.cue.feminine, q.cue.plural
+        for sb in reversed(cands):
+            if sb.end > q.cue.start:
+                continue
+            stype, name = self.type_and_name(self._doc, sb.start, sb.end)
+            if plural and not (sb.plural or stype in ("group", "anonymous")):
+                continue
+            if not plural and sb.plural:
+                continue
+            if stype == "person":
+                if fem != (sb.gender == "f" or _feminine_name(name)):
+                    continue
+            elif sb.gender and (sb.gender == "f") != fem and stype not in ("group", "anonymous"):
+                continue
+            return stype, name
+        return None
 
     def _feminine_entity(self, doc: Doc, q: Quote, floor: int) -> str | None:
         """وتخطط «تسلا» … وقالت إنها …: a feminine cue with no fitting earlier speaker

@@ -24,6 +24,11 @@ _TALK = {"حديثه", "حديثها", "كلمته", "كلمتها", "كلمه",
          "حواره", "حوارها", "لقاءه", "مداخلته", "خطابه", "خطابها", "بيانه", "بيانها"}
 PARTICLES = {"بن", "ابن", "بنت", "عبد", "ال", "ابو", "ابي", "ام", "دا", "دي", "فان", "فون", "لا"}
 MAX_MENTION_WORDS = 22
+# كان and its sisters: وكانت نقابة الصحفيين قد أدانت (the subject stands between كان and قد)
+KAANA = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "بات", "باتت"}
+# words that govern the noun after them, which then cannot be a subject
+GOVERNING = {"في", "من", "الي", "علي", "عن", "مع", "خارج", "داخل", "حول", "ضد", "لدي", "عند", "نحو", "تجاه",
+             "فوق", "تحت", "امام", "خلف", "بعد", "قبل", "منذ", "بين", "عبر", "ضمن", "لصالح", "بحق", "بشان"}
 
 
 class NounPhrases:
@@ -144,6 +149,14 @@ class NounPhrases:
             return None
         if words.forms[i] in _TALK and i > 0:
             i -= 1  # واختتم الحمد [حديثه] بقوله: …، ألقى الجروان [كلمة] أعرب فيها: the talk, not the speaker
+        if words.forms[i] in ("قد", "لقد") and i > 0:
+            # وكانت [نقابة الصحفيين اليمنيين] قد أدانت …: كان + subject + قد + verb
+            k = i - 1
+            while k >= 0 and i - k <= 10 and words.starts[k] >= s and strip_conj(words.forms[k]) not in KAANA:
+                k -= 1
+            if k < 0 or words.starts[k] < s or strip_conj(words.forms[k]) not in KAANA or k == i - 1:
+                return None
+            i -= 1
         if words.forms[i] in ("الذي", "التي", "الذين", "اللذان", "اللتان") and i > 0:
             # السفير أسامة نقلي الذي أكد أن: the speaker is the noun the relative refers to
             rel_start = words.starts[i]
@@ -156,7 +169,7 @@ class NounPhrases:
         while k >= 0 and words.starts[k] >= s and i - k < 8:
             f = words.forms[k]
             if f in lex.boundaries or f in lex.complementisers or f in lex.cue_forms or \
-                    strip_conj(f) in lex.cue_forms or f in ("كما", "وكان", "وكانت", "كان", "كانت", "قد", "وقد"):
+                    strip_conj(f) in lex.cue_forms or f in ("كما", "قد", "وقد") or strip_conj(f) in KAANA:
                 break
             if head is None and (self.is_source_word(f) or lex.match_agency(words.forms, k)):
                 head = k  # the head nearest the cue: فنانه فراح [جمهور عبد المجيد] يقول
@@ -178,6 +191,11 @@ class NounPhrases:
                     start = t + 1
             if start > i:
                 return None
+            gov = strip_conj(words.forms[start - 1]) if start > 0 else ""
+            if gov in GOVERNING and not (gov == "عن" and self._noun_cue_at(words, cue_start)):
+                # وعن إقامة المباراة خارج [السعودية] قال عيد: a noun after a preposition is no
+                # subject — except the source of a verbal noun (نقلت رويترز عن مسؤول قوله)
+                return None
             off = words.starts[start]
             f0 = words.forms[start]
             if f0[:1] in "وف" and self.is_source_word(f0[1:]) and f0 not in self.heads:
@@ -185,9 +203,14 @@ class NounPhrases:
             return off, words.ends[i]
         # a short bare name after أن/إن/كما: أن خاشقجي طالب
         prev = words.forms[first - 1] if first > 0 else ""
-        if i - first <= 2 and (prev in lex.complementisers or prev in ("كما",)) and words.starts[first] >= s:
+        # … ونقل موقع النادي عن [خيري] قوله "…": the source of a verbal-noun cue after عن
+        if i - first <= 2 and (prev in lex.complementisers or prev in ("كما", "عن")) and words.starts[first] >= s:
             return words.starts[first], words.ends[i]
         return None
+
+    def _noun_cue_at(self, words: Words, offset: int) -> bool:
+        k = words.first_at_or_after(offset)
+        return k < len(words) and (words.forms[k] in self.lex.noun_forms or strip_conj(words.forms[k]) in self.lex.noun_forms)
 
     def _object_starts(self, prev: str, f: str) -> bool:
         """After a definite word, an indefinite word that looks like a verbal noun or an

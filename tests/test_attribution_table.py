@@ -313,6 +313,11 @@ def _describe(text, quotes) -> list[tuple]:
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_attribution(nlp, case: Case):
+    check(nlp, case)
+
+
+def check(nlp, case: Case) -> None:
+    """The pipeline's quotes on ``case.text`` hold the row's quote (or none at all)."""
     text = case.text
     doc = nlp(text)
     quotes = doc._.isnad_quotes

@@ -1,0 +1,139 @@
+"""Who the narration is about: subjects of clauses, as antecedents of implicit speakers.
+
+An implicit speaker (وأضاف أن …، مشيرا إلى …، قائلا: …) is the nearest fitting named
+source before it (ANNOTATION.md §2).  That source is often named by a verb that is no
+reporting cue, so looking only at earlier quotes' speakers misses it::
+
+    علق [رئيس الاتحاد السعودي لكرة اليد تركي الخليوي] على قرعة البطولة قائلاً: "…"
+    غردت [وزيرة حقوق الإنسان في اليمن سابقاً حورية مشهور] قائلة: "…"
+    وكانت [نقابة الصحفيين اليمنيين] قد أدانت … وقالت أنه …
+    أما [الروائي الفلسطيني يحيى يخلف]، فيرى أن …
+
+Arabic news narration is verb-first: a clause opens with a verb (often behind و/ف, or
+after ثم، كما، وقد، حيث …) and its subject follows.  A word at a clause opening that
+is no noun we know, followed by a mention headed by a source word (title, name,
+organisation, group, anonymous or document head), is read as verb + subject.  The
+verb's agreement gives the subject's gender (غردت، كانت: feminine).
+
+Pure functions over :class:`stages.words.Words`; the speaker stage scans only a
+bounded window before each implicit cue, so the cost stays linear.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .speakers_np import KAANA
+from .words import Words, definite, strip_conj
+
+# words after which a verb opens a clause: ثم أضاف، كما أكد، وقد أشاد، حيث قال، بعدما وصل
+CLAUSE_OPENERS = {"ثم", "كما", "وقد", "قد", "فقد", "لقد", "حيث", "بعدما", "عندما", "حينما", "فيما", "بينما",
+                  "وحين", "حين", "اذ", "واذ", "بعد", "وبعد", "لما", "ولما", "كذلك", "وكذلك", "ايضا", "بدوره",
+                  "بدورها", "جهته", "جهتها", "جانبه", "جانبها", "ناحيته", "ناحيتها", "ناحيه"}
+# a demonstrative object between verb and subject: أوضح ذلك المتحدث الرسمي …
+DEMONSTRATIVES = {"ذلك", "هذا", "هذه", "ذاك", "تلك"}
+# a topic: أما X ف… (the subject comes first, the verb after ف)
+TOPIC = {"اما", "واما"}
+# clause-initial words that are not verbs even though they are indefinite
+NOT_VERBS = {"هذا", "هذه", "ذلك", "تلك", "هناك", "هنا", "وهذا", "وهذه", "وذلك", "وهناك", "كل", "وكل", "بعض",
+             "وبعض", "غير", "اكثر", "اقل", "نحو", "حوالي", "قرابه", "منها", "منه", "ومنها", "ومنه", "لكن",
+             "ولكن", "لكنه", "لكنها", "ولكنه", "ولكنها", "كما", "ثم", "او", "ام", "اي", "ايه", "الا", "سوي",
+             "مثل", "يذكر", "يشار", "يجدر", "الجدير", "وتجدر", "تجدر", "يذكر", "ويذكر", "ويشار"}
+MAX_WINDOW_CHARS = 1200  # how far back an implicit speaker's antecedent is looked for
+MAX_SUBJECTS = 40  # and at most this many clause openings
+
+
+@dataclass(slots=True)
+class Subject:
+    """A source named as the subject of a clause (normalised offsets)."""
+
+    start: int
+    end: int
+    gender: str  # "f", "m" or "" (from the verb's agreement)
+    plural: bool
+
+
+def verb_gender(f: str) -> tuple[str, bool]:
+    """Agreement of a verb-like word: (gender, plural). ``غردت`` -> f, ``تقول`` -> f,
+    ``قالوا`` -> plural, ``علق`` -> m.
+
+    >>> verb_gender("وغردت"), verb_gender("علق"), verb_gender("اكدوا")
+    (('f', False), ('m', False), ('', True))
+    """
+    b = strip_conj(f)
+    if b.endswith(("وا", "ون")):
+        return "", True
+    if b.endswith("ت") or (b.startswith("ت") and len(b) > 3):
+        return "f", False
+    return "m", False
+
+
+class SubjectFinder:
+    """Clause subjects inside a window of the text (see the module docstring)."""
+
+    def __init__(self, np):
+        self.np = np
+        self.lex = np.lex
+
+    def _verbish(self, f: str) -> bool:
+        lex = self.lex
+        if len(f) < 3 or definite(f) or f.isdigit() or f in NOT_VERBS:
+            return False
+        if strip_conj(f) in KAANA:
+            return True  # وكانت نقابة الصحفيين قد أدانت: the subject of a compound tense
+        if f in lex.boundaries or f in lex.complementisers or f in lex.pronouns or f in lex.titles:
+            return False
+        if self.np.is_source_word(f) or f in lex.places or strip_conj(f) in lex.places:
+            return False
+        return not f.startswith(("لل", "بال"))
+
+    def in_window(self, words: Words, lo: int, hi: int, sent_end, skip=()) -> list[Subject]:
+        """Subjects whose mention starts in ``[lo, hi)``; ``sent_end(offset)`` gives the
+        end of the sentence around an offset (a mention never crosses it); ``skip`` holds
+        spans (quoted content) where the narration is someone else's words."""
+        text, forms = words.text, words.forms
+        n = len(forms)
+        i = words.first_at_or_after(lo)
+        out: list[Subject] = []
+        while i < n and words.starts[i] < hi:
+            st = words.starts[i]
+            if any(a <= st < b for a, b in skip):
+                i += 1
+                continue
+            gap = text[words.ends[i - 1]:st] if i else "\n"
+            opening = i == 0 or any(ch in gap for ch in "\n.،,؛:!؟?") or forms[i - 1] in CLAUSE_OPENERS
+            f = forms[i]
+            if not opening:
+                i += 1
+                continue
+            if f in TOPIC:
+                sp = self.np.mention(words, i + 1, n, min(hi, sent_end(st)))
+                if sp is not None and self._sourceish(words, sp):
+                    out.append(Subject(sp[0], sp[1], "", False))
+                i += 1
+                continue
+            if f in CLAUSE_OPENERS or not self._verbish(f):
+                i += 1
+                continue
+            j = i + 1
+            if j < n and forms[j] in DEMONSTRATIVES:
+                j += 1  # أوضح ذلك المتحدث الرسمي للسجون …: the object comes first
+            sp = self.np.mention(words, j, n, min(hi, sent_end(st)))
+            if sp is not None and sp[1] <= hi and self._sourceish(words, sp):
+                cf = self.lex.cue_forms.get(f) or self.lex.cue_forms.get(strip_conj(f))
+                # a cue knows its agreement (لفت is masculine, its ت a root letter)
+                g, pl = (("f" if cf.feminine else "m"), cf.plural) if cf is not None else verb_gender(f)
+                out.append(Subject(sp[0], sp[1], g, pl))
+                i = words.first_at_or_after(sp[1])
+                if len(out) >= MAX_SUBJECTS:
+                    break
+                continue
+            i += 1
+        return out
+
+    def _sourceish(self, words: Words, sp: tuple[int, int]) -> bool:
+        i = words.first_at_or_after(sp[0])
+        f = words.forms[i]
+        lex = self.lex
+        if f in lex.pronouns or f in lex.places or strip_conj(f) in lex.places:
+            return False  # a pronoun resolves elsewhere; a place here is where, not who
+        return self.np.is_source_word(f) or lex.match_agency(words.forms, i) is not None
