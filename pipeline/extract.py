@@ -41,6 +41,12 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None) -> dic
     qids = [f"{did}:q{i + 1}" for i in range(len(quotes))]
     qid_of = {id(q): qid for q, qid in zip(quotes, qids)}
     quote_rows, source_rows = [], []
+
+    def sid(local: str | None) -> str | None:
+        # the stage numbers speakers per document (s1, s2 …); prefixed like quote_id, the
+        # id is unique in the whole dataset, so quotes ↔ speakers join on one column
+        return f"{did}:{local}" if local is not None else None
+
     for i, q in enumerate(quotes):
         parent = qid_of.get(id(q.parent)) if q.parent is not None else None
         spk = text[q.ospeaker_start:q.ospeaker_end] if q.ospeaker_start is not None else None
@@ -50,7 +56,7 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None) -> dic
             "cue": text[q.ocue_start:q.ocue_end], "cue_lemma": q.cue.lemma,
             "cue_start": q.ocue_start, "cue_end": q.ocue_end,
             "speaker": spk, "speaker_start": q.ospeaker_start, "speaker_end": q.ospeaker_end,
-            "speaker_name": q.speaker_name, "speaker_type": q.speaker_type, "speaker_id": q.speaker_id,
+            "speaker_name": q.speaker_name, "speaker_type": q.speaker_type, "speaker_id": sid(q.speaker_id),
             "relayed_by": list(q.relayed_by), "parent_quote_id": parent,
             "confidence": float(q.confidence), "method": q.method,
         })
@@ -59,7 +65,7 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None) -> dic
                                              if s["source"] not in {x["source"] for x in q.sources}]
         for hop, src in enumerate(links):
             source_rows.append({"doc_id": did, "quote_id": qids[i], "hop": hop, **src})
-    speaker_rows = [{"doc_id": did, "speaker_id": sp.speaker_id, "name": sp.name, "type": sp.type,
+    speaker_rows = [{"doc_id": did, "speaker_id": sid(sp.speaker_id), "name": sp.name, "type": sp.type,
                      "aliases": list(sp.aliases), "n_quotes": sp.n_quotes, "speaker_key": sp.key,
                      "title": sp.title} for sp in doc._.isnad_speakers or []]
     document_row = {
