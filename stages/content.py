@@ -193,15 +193,18 @@ class _Ctx(Bounds, OtherForms):
         j0 = words.first_at_or_after(cue.word_end)
         cue_word = text[cue.start:cue.word_end]
         # in a relative clause (الشركات التي أعلنت عن نتائجها) only a complementiser makes a report
-        strict = self._is_strict(cue, cue_word) or self._prev_word(cue.start) in ("التي", "الذي", "الذين")
+        relative = self._prev_word(cue.start) in ("التي", "الذي", "الذين")
+        strict = self._is_strict(cue, cue_word) or relative
         conj = self._has_conj(cue_word)
         # the speaker: after the verb (VSO), before it (SVO: الوزير قال، أن خاشقجي طالب),
         # or implicit. Participles never take their subject after them (محذرا الحوثيين:
         # the noun is the addressee).
         right = None
         opens_mark = any(self.mark_at.get(p) for p in range(cue.word_end, words.starts[j0] if j0 < n else e))
+        # a verb marked plural (وأكدوا، قالا) has its subject in it: in VSO order the verb
+        # stays singular, so the noun after a plural verb is its object (وهددوا الموقع بـ…)
         if cue.kind not in ("participle",) and not (cue.kind == "noun" and cue_word.startswith("ب")) \
-                and not opens_mark:
+                and not opens_mark and not (cue.kind == "verb" and cue.plural and not cue.imperfect):
             right = self.np.mention(words, j0, n, e, stops=self.speech_opens, prep=cue.prep)
         left = None
         if cue.kind != "participle" and (not conj or cue.kind == "noun"):
@@ -221,6 +224,12 @@ class _Ctx(Bounds, OtherForms):
         if strict and right is not None and not self._sourceish(right) and \
                 self._mark_right_after(right[1], colon=True) is None:
             return None  # يتراوح ما بين 10 و12 …: "between", not "explained" (واعتبر فابيوس "…" is fine)
+        if strict and cue.lemma in lex.strict_unless_named and not relative and not cue.imperfect \
+                and sp is not None and self._sourceish(sp):
+            # كشف خبراء أستراليون عن نتائج …، واعتبر وزير النقل استعادة القاعدة …، وعبر الرئيس
+            # هادي عن سعادته: with a named source as subject these are reports, without one
+            # they are "uncovered", "is considered", "via"
+            strict = False
         needs = lex.needs.get(cue.lemma)
         if needs and not any(words.forms[t] in needs for t in range(j0, min(n, j0 + 5))):
             return None  # وجه is a cue only with نداء / دعوة / رسالة

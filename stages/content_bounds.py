@@ -7,12 +7,15 @@ import re
 
 from .content_forms import LEADING_SKIP
 from .model import Cue, Mark
+from .words import definite
 
 _COMMA = re.compile("[،,؛]")
 # a particle before a verb cue that starts a new statement of its own: …، كما أكد أن،
 # …، لكنه أكد أيضا أن، … حيث قالت إن (the content of the cue before ends there)
 NEW_CLAUSE = ("كما", "ثم", "فيما", "بينما", "لكنه", "لكنها", "ولكنه", "ولكنها", "لكن", "ولكن", "لكنهم", "حيث")
 NEGATIONS = ("لم", "ولم", "لن", "ولن")
+QUANTIFIERS = {"كل", "جميع", "بعض", "عدد", "كافه", "مختلف", "عشرات", "مئات", "الاف"}
+TURN_TAKING = ("جهته", "جهتها", "جانبه", "جانبها", "ناحيته", "ناحيتها", "بدوره", "بدورها")
 
 
 class Bounds:
@@ -42,14 +45,24 @@ class Bounds:
         according phrases after a comma). An imperfect verb inside the content
         (… الدول الضامنة تشدد على …) is nested speech and does not cut."""
         text, words = self.text, self.words
+        cur = cues[idx]
         for c in cues[idx + 1:]:
             w = text[c.start:c.word_end]
             if self._is_strict(c, w) and not self._opens_soon(c):
+                continue
+            if self._continues_content(cur, c):
                 continue
             pw = self._prev_word(c.start)
             anchor = c.start
             if pw in NEW_CLAUSE or pw in NEGATIONS or pw in ("وذلك", "ذلك"):
                 anchor = words.starts[words.last_before(c.start)]
+            elif pw in TURN_TAKING:
+                # …، من جهته قال الرئيس الكيني: …: another source takes the floor
+                k = words.last_before(c.start)
+                after_min = k > 0 and words.forms[k - 1] in ("من", "ومن")
+                anchor = words.starts[k - 1] if after_min else words.starts[k]
+                if after_min or pw.startswith("بدور"):
+                    pw = "كما"  # opens like كما
             before = text[max(0, anchor - 3):anchor]
             comma = "،" in before or "," in before or "؛" in before
             opens = (c.kind == "participle"
@@ -73,6 +86,26 @@ class Bounds:
                     cut -= 1
                 return cut
         return e
+
+    def _continues_content(self, cur: Cue, c: Cue) -> bool:
+        """وأوضح أن الحكومة نددت باعتقال الصحفيين، ودعت المنظمات …: a verb with no subject
+        of its own that does not agree with the reporting cue continues the reported
+        narration (its subject is the content's الحكومة), it is no new statement."""
+        # participles agree loosely in news prose (وقالت مصادر …، مشيرا إلى أن): verbs only
+        if cur.kind not in ("verb", "participle") or c.kind != "verb" or c.imperfect:
+            return False
+        if cur.plural or c.plural or cur.feminine == c.feminine:
+            return False
+        if not self._has_conj(self.text[c.start:c.word_end]):
+            return False
+        words = self.words
+        j = words.first_at_or_after(c.word_end)
+        sp = self.np.mention(words, j, len(words), len(self.text))
+        if sp is None:
+            return True
+        # a named subject (أكد يونكر أن) starts a statement; an object (ودعت كل المنظمات) does not
+        first = words.forms[words.first_at_or_after(sp[0])]
+        return not self._sourceish(sp) and (definite(first) or first in QUANTIFIERS)
 
     def _opens_soon(self, c: Cue) -> bool:
         """A complementiser, colon or mark within three words after the cue."""

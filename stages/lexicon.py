@@ -70,6 +70,7 @@ class Lexicon:
     impersonal: frozenset[str] = frozenset()
     strict: frozenset[str] = frozenset()
     strict_lemmas: frozenset[str] = frozenset()
+    strict_unless_named: frozenset[str] = frozenset()
     postposed: frozenset[str] = frozenset()
     addressee: frozenset[str] = frozenset()
     needs: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -246,6 +247,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
         strict_lemmas=frozenset(cues.get("strict", {}).get("lemmas", [])),
+        strict_unless_named=frozenset(cues.get("strict", {}).get("unless_named", [])),
         postposed=frozenset(cues.get("postposed", {}).get("lemmas", [])),
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),
         needs={v["lemma"]: frozenset(fold(w) for w in v["needs"]) for v in cues.get("verb", []) if v.get("needs")},

@@ -125,6 +125,14 @@ def _no_split_dot(text: str, i: int) -> bool:
         return True
     if nxt.isalnum() and prev.isascii() and prev.isalnum():
         return True  # e.g. kau.edu.sa, U.S.
+    if prev.isalpha() and nxt.isalpha():
+        # a dotted name, no space after the dot: جيه.إل.إل، العربية.نت — a short segment
+        # follows; a missing space after a full stop (…نعمة.وفي الفترة) is followed by a word
+        k = i + 1
+        while k < len(text) and text[k].isalpha() and k - i <= 3:
+            k += 1
+        if k - i - 1 <= 2:
+            return True
     k = i - 1
     while k >= 0 and text[k].isalpha():
         k -= 1

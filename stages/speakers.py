@@ -193,19 +193,17 @@ class SpeakerResolver:
             fem = q.cue.feminine
             best = None
             mismatch = False
-            for k in range(i - 1, -1, -1):
+            for k in range(i - 1, max(-1, i - 1 - MAX_ANTECEDENT_QUOTES), -1):
                 p = quotes[k]
                 if p.speaker_name is None:
                     continue
-                if fem and p.speaker_type in ("person", "unknown") and not _feminine_name(p.speaker_name):
+                # participles agree loosely in news prose (وبينت الشركة …، مشيراً إلى أن)
+                if q.cue.kind == "verb" and not _agrees(p, fem):
+                    # …حيث كشفت الإحصائيات … وأشار إلى أن: وأشار is not the statistics
                     if best is None:
-                        best = k
-                        mismatch = True
+                        best, mismatch = k, True
                     continue
-                if not fem and p.speaker_type in ("organization",) and q.cue.kind == "verb" and best is None:
-                    best = k
-                    continue
-                best = k
+                best, mismatch = k, False
                 break
             # a source named by a narration verb after that speaker is nearer: غردت الوزيرة
             # حورية مشهور قائلة: …، وكانت نقابة الصحفيين قد أدانت … وقالت إنه …
@@ -331,6 +329,21 @@ def _bump(clusters: list[Speaker], sid: str) -> None:
         if c.speaker_id == sid:
             c.n_quotes += 1
             return
+
+
+MAX_ANTECEDENT_QUOTES = 30  # how many earlier quotes an implicit speaker looks back over
+
+
+def _agrees(p: Quote, fem: bool) -> bool:
+    """Can quote ``p``'s speaker be the subject of a cue of gender ``fem``? A verb cue
+    shows its subject's gender (قالت الوزارة، وأشار القبي); else a person's name does."""
+    if p.cue.kind in ("verb", "participle") and not p.cue.plural:
+        return p.cue.feminine == fem
+    if p.speaker_type == "unknown":
+        return False  # وفق أفضل المعايير العالمية: no source to carry on
+    if p.speaker_type == "person":
+        return _feminine_name(p.speaker_name or "") == fem
+    return True
 
 
 def _feminine_name(name: str) -> bool:

@@ -12,6 +12,8 @@ or time word (في، خلال، لـ، أمس، الجمعة), a complementiser,
 """
 from __future__ import annotations
 
+import re
+
 from .lexicon import Lexicon
 from .words import Words, bare, definite, strip_conj
 
@@ -24,6 +26,9 @@ _TALK = {"حديثه", "حديثها", "كلمته", "كلمتها", "كلمه",
          "حواره", "حوارها", "لقاءه", "مداخلته", "خطابه", "خطابها", "بيانه", "بيانها"}
 PARTICLES = {"بن", "ابن", "بنت", "عبد", "ال", "ابو", "ابي", "ام", "دا", "دي", "فان", "فون", "لا"}
 MAX_MENTION_WORDS = 22
+# verbal nouns of the derived verb forms (استفعال، افتعال، انفعال، تفعيل، إفعال), indefinite:
+# استعادة، انضمام، اعتماد، تفعيل، إطلاق — they open an object, names rarely look like them
+MASDAR = re.compile(r"^(است...ا.|ا.ت.ا.|ان..ا.|ت..ي.|ا..ا.)(ه|ات)?$")
 # كان and its sisters: وكانت نقابة الصحفيين قد أدانت (the subject stands between كان and قد)
 KAANA = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "بات", "باتت"}
 # words that govern the noun after them, which then cannot be a subject
@@ -85,7 +90,9 @@ class NounPhrases:
                 if any(ch in STOP_GAP for ch in gap):
                     # a name in marks inside the mention: موقع «القوات اللبنانية» الالكتروني;
                     # a one-letter abbreviation: د. احمد العرفج
-                    if not _name_mark_gap(gap, prev, self.lex) and not (gap.strip() == "." and len(prev) == 1):
+                    # a dotted name with no space: جيه.إل.إل، العربية.نت
+                    if not _name_mark_gap(gap, prev, self.lex) and not (gap.strip() == "." and len(prev) == 1) \
+                            and gap != ".":
                         break
                 if f in lex.complementisers or f in lex.according_words or strip_conj(f) in lex.according_words:
                     break
@@ -222,6 +229,8 @@ class NounPhrases:
             return False  # construct via a preposition: لهيئة، بنادي، بوزارة
         if f in lex.object_nouns:
             return True  # أكد الجبير [حرص] الرياض …: a verbal noun opens the object
+        if MASDAR.match(f) and prev not in lex.first_names:
+            return True  # واعتبر وزير النقل بدر باسلمة [استعادة] القاعدة …: a verbal noun of a derived verb
         if not definite(prev) and prev not in lex.first_names:
             return False
         return len(f) >= 4 and f.endswith(("ا", "ه", "ات"))

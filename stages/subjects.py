@@ -122,6 +122,9 @@ class SubjectFinder:
                 cf = self.lex.cue_forms.get(f) or self.lex.cue_forms.get(strip_conj(f))
                 # a cue knows its agreement (لفت is masculine, its ت a root letter)
                 g, pl = (("f" if cf.feminine else "m"), cf.plural) if cf is not None else verb_gender(f)
+                if pl:
+                    i += 1  # وهددوا الموقع: a plural verb holds its subject, the noun is its object
+                    continue
                 out.append(Subject(sp[0], sp[1], g, pl))
                 i = words.first_at_or_after(sp[1])
                 if len(out) >= MAX_SUBJECTS:

@@ -49,6 +49,29 @@ CASES = [
     Case("haythu-qalat-ends-content",
          "وكشفت الصحيفة الهولندية أن العرض لم يصل إلى النادي حيث قالت إن اللاعب لم يوقع.",
          "الصحيفة الهولندية", "وكشفت", "العرض لم يصل إلى النادي"),
+    # …، من جهته قال X: another source takes the floor, the first content ends before
+    Case("min-jihatihi-takes-the-floor",
+         "وحذرت السفارة من أن القمة قد تكون هدفا محتملا، من جهته قال الرئيس الكيني إن بلاده مستعدة.",
+         "السفارة", "وحذرت", "القمة قد تكون هدفا محتملا"),
+    # a verb that does not agree with the cue and names no source continues the content
+    Case("disagreeing-verb-continues-content",
+         "واستعرض الوزير أوضاع الصحفيين في اليمن. وأوضح، أن الحكومة الشرعية نددت باعتقال الصحفيين، "
+         "ودعت كل المنظمات الدولية للتنديد بهذه الأعمال.",
+         "الوزير", "وأوضح", "الحكومة الشرعية نددت باعتقال الصحفيين، ودعت كل المنظمات الدولية للتنديد بهذه الأعمال"),
+    # a dotted name (no space after the dot) neither ends the sentence nor the mention
+    Case("dotted-name-in-mention",
+         "كشف تقرير لشركة جيه.إل.إل للاستشارات العقارية اليوم أن مبيعات المنازل في دبي هبطت بنحو الثلثين.",
+         "تقرير لشركة جيه.إل.إل للاستشارات العقارية", "كشف", "مبيعات المنازل في دبي هبطت بنحو الثلثين", exact=True),
+    # strict verbs that report whenever a named source is their subject
+    Case("kashafa-an-named-source", "كشف خبراء أستراليون من جامعة أديلايد عن نتائج 14 دراسة سابقة عن الطماطم.",
+         "خبراء أستراليون", "كشف", "نتائج 14 دراسة سابقة عن الطماطم"),
+    Case("iitabara-object-named-source", "واعتبر وزير النقل اليمني بدر باسلمة استعادة قاعدة العند إنجازا كبيرا.",
+         "وزير النقل اليمني بدر باسلمة", "واعتبر", "استعادة قاعدة العند إنجازا كبيرا"),
+    Case("neg-yutabaru-is-considered", "وتعتبر إمارة دبي وجهة السياحة الأولى للعائلات خلال فصل الصيف.", None, None, None),
+    Case("neg-kashf-no-source", "وكشفت الأمطار عن عيوب كبيرة في شبكة تصريف المياه.", None, None, None),
+    # a plural verb holds its subject: the noun after it is the object
+    Case("plural-verb-object-not-speaker", "وقال القراصنة إن لديهم بيانات العملاء، وحذروا الموقع من نشر أسمائهم.",
+         "القراصنة", "وحذروا", "نشر أسمائهم"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
