@@ -19,6 +19,7 @@ from .words import Words, strip_conj
 NAME_PARTICLES = {"بن", "ابن", "ابو", "ابي", "عبد", "ام", "بنت"}
 RELATIVE = {"ما", "مما", "بما", "فيما"}
 NOT_ACCORDING = {"فحسب"}  # "only", not ف + حسب
+OBJECT_SUFFIXES = ("هما", "هم", "ها", "ه", "ني", "نا", "كم")
 
 
 def _no_object(w: str) -> str:
@@ -49,6 +50,9 @@ class CueFinder:
             firsts.setdefault(p[0], []).append((p, "document"))
         self.phrases = firsts
         base = set(lex.cue_forms) | set(lex.according_words) | set(lex.noun_forms) | set(firsts) | NOT_ACCORDING
+        base |= {w + suf for w, f in lex.cue_forms.items() if f.kind == "verb" and not f.imperfect
+                 and f.lemma in lex.pronoun_object for suf in OBJECT_SUFFIXES}
+        self._norm = None
         self.starters = frozenset(base | {c + w for w in base for c in ("و", "ف")})
 
     def __call__(self, doc: Doc) -> Doc:
@@ -57,7 +61,9 @@ class CueFinder:
         if norm.shared:
             words.orig = norm.orig
         doc.user_data["isnad_words"] = words
+        self._norm = norm
         doc._.isnad_cues = self.find(words)
+        self._norm = None
         return doc
 
     def find(self, words: Words) -> list[Cue]:
@@ -112,7 +118,7 @@ class CueFinder:
                 out.append(Cue(words.starts[i], words.ends[i], b if b in nouns else w, "noun",
                                word_end=words.ends[i]))
                 continue
-            f = cue_forms.get(w) or cue_forms.get(b)
+            f = cue_forms.get(w) or cue_forms.get(b) or self._with_object(b, self._last_char(words, i))
             if f is not None and f.imperfect and prev in RELATIVE:
                 f = None  # وهو ما يشير إلى أن …: the narration's own inference
             if f is not None and i + 1 < n and forms[i + 1] in ("الله", "المولي", "لله"):
@@ -133,6 +139,26 @@ class CueFinder:
                 out.append(Cue(words.starts[i], words.ends[i], f.lemma, f.kind, f.prep, f.feminine, f.plural,
                                f.imperfect, word_end=words.ends[i]))
         return out
+
+    def _last_char(self, words: Words, i: int) -> str:
+        norm = self._norm
+        return norm.orig[norm.to_orig(words.ends[i] - 1)] if norm is not None else ""
+
+    def _with_object(self, w: str, last: str = ""):
+        """أبلغه، أخبرته، اتهمها، طالبهم: a verb cue with an object pronoun, for the
+        lemmas that take one ([pronoun_object] in cues.toml). A final ة folded to ه is no
+        pronoun (طلبة "students", دعاة "preachers")."""
+        for suf in OBJECT_SUFFIXES:
+            if suf == "ه" and last == "ة":
+                continue
+            # the plural's alif drops before a pronoun (قالوه): دعواه is a noun, "his lawsuit"
+            if w.endswith(suf) and len(w) - len(suf) >= 3 and not w[:-len(suf)].endswith("وا"):
+                f = self.lex.cue_forms.get(w[:-len(suf)])
+                # perfect verbs only: an imperfect with a pronoun is mostly a subordinate
+                # clause (… بأن تحاسب كل من تسبب وتطالبه بسدادها), not a report
+                if f is not None and f.kind == "verb" and not f.imperfect and f.lemma in self.lex.pronoun_object:
+                    return f
+        return None
 
     def _opener_near(self, words: Words, i: int, span: int = 7) -> bool:
         """A complementiser or a colon within ``span`` words after word ``i``."""

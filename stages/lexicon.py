@@ -73,6 +73,7 @@ class Lexicon:
     strict_unless_named: frozenset[str] = frozenset()
     postposed: frozenset[str] = frozenset()
     addressee: frozenset[str] = frozenset()
+    pronoun_object: frozenset[str] = frozenset()
     needs: dict[str, frozenset[str]] = field(default_factory=dict)
     object_lemmas: frozenset[str] = frozenset()
     config: dict = field(default_factory=dict)
@@ -250,6 +251,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         strict_unless_named=frozenset(cues.get("strict", {}).get("unless_named", [])),
         postposed=frozenset(cues.get("postposed", {}).get("lemmas", [])),
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),
+        pronoun_object=frozenset(cues.get("pronoun_object", {}).get("lemmas", [])),
         needs={v["lemma"]: frozenset(fold(w) for w in v["needs"]) for v in cues.get("verb", []) if v.get("needs")},
         config=cfg,
     )

@@ -28,7 +28,7 @@ PARTICLES = {"بن", "ابن", "بنت", "عبد", "ال", "ابو", "ابي", "
 MAX_MENTION_WORDS = 22
 # verbal nouns of the derived verb forms (استفعال، افتعال، انفعال، تفعيل، إفعال), indefinite:
 # استعادة، انضمام، اعتماد، تفعيل، إطلاق — they open an object, names rarely look like them
-MASDAR = re.compile(r"^(است...ا.|ا.ت.ا.|ان..ا.|ت..ي.|ا..ا.)(ه|ات)?$")
+MASDAR = re.compile(r"^(است..ا.|ا.ت.ا.|ان..ا.|ت..ي.|ا..ا.)(ه|ات)?$")
 # كان and its sisters: وكانت نقابة الصحفيين قد أدانت (the subject stands between كان and قد)
 KAANA = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "بات", "باتت"}
 # words that govern the noun after them, which then cannot be a subject
@@ -73,6 +73,8 @@ class NounPhrases:
                 return None
         if first in lex.boundaries and not self._name_ali(words, j0) or first in lex.complementisers:
             return None
+        if prep == "ب" and first.startswith("ب") and len(first) > 3 and not self.is_source_word(first):
+            return None  # وتطالبه [بسدادها]: the governed بـ opens the content, no subject here
         if first in lex.pronouns:
             return words.starts[j0], words.ends[j0]
         if object_mode and not self.is_source_word(first) and not definite(first):
@@ -229,7 +231,7 @@ class NounPhrases:
             return False  # construct via a preposition: لهيئة، بنادي، بوزارة
         if f in lex.object_nouns:
             return True  # أكد الجبير [حرص] الرياض …: a verbal noun opens the object
-        if MASDAR.match(f) and prev not in lex.first_names:
+        if MASDAR.match(f) and prev not in lex.first_names and f not in lex.first_names:
             return True  # واعتبر وزير النقل بدر باسلمة [استعادة] القاعدة …: a verbal noun of a derived verb
         if not definite(prev) and prev not in lex.first_names:
             return False
