@@ -3,49 +3,16 @@ from __future__ import annotations
 
 import spacy
 from spacy.language import Language
-from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex
 
 import stages
 from stages.errors import ConfigError, make
 from stages.lexicon import DEFAULT_CONFIG, load_lexicon
-from stages.normalizer import TEXT_KEY
 
-# Quotation marks always split from the word they touch, so that ``لـ«الشرق``
-# gives the tokens لـ « الشرق and a span can start at the name.
-QUOTE_INFIX = r"[«»“”„‹›\"]"
-# Chunks (whitespace-separated strings) whose tokenisation the tokenizer memoises.
-# spaCy's default, 10,000, is full after the first ~100 news articles; past that
-# every other chunk is split again by the affix rules.  200,000 entries cost ~20 MB
-# (bounded) and make tokenising ~20% faster; the tokens are the same.
-TOKENIZER_CACHE = 200_000
+from .tokenizer import IsnadTokenizer  # noqa: F401  (registers isnad.Tokenizer.v1)
 
-
-class TextKeepingTokenizer(Tokenizer):
-    """spaCy's tokenizer, unchanged, that also keeps the text it was given in
-    ``doc.user_data[TEXT_KEY]`` for the normaliser: rebuilding it with ``doc.text``
-    walks every token in Python (a third of the cost of tokenising)."""
-
-    def __call__(self, string):
-        doc = super().__call__(string)
-        doc.user_data[TEXT_KEY] = string
-        return doc
-
-    def __reduce__(self):  # spaCy's leaves out the cache size
-        return (self.__class__, (self.vocab, self.rules, self.prefix_search, self.suffix_search,
-                                 self.infix_finditer, self.token_match, self.url_match,
-                                 self.faster_heuristics, self.max_cache_size), None, None)
-
-
-def make_tokenizer(nlp: Language) -> Tokenizer:
-    """The ``ar`` tokenizer with quotation marks as infixes, keeping its input text."""
-    tok = nlp.tokenizer
-    infixes = list(nlp.Defaults.infixes) + [QUOTE_INFIX]
-    return TextKeepingTokenizer(nlp.vocab, rules=tok.rules, prefix_search=tok.prefix_search,
-                                suffix_search=tok.suffix_search,
-                                infix_finditer=compile_infix_regex(infixes).finditer,
-                                token_match=tok.token_match, url_match=tok.url_match,
-                                faster_heuristics=tok.faster_heuristics, max_cache_size=TOKENIZER_CACHE)
+# isnad's own tokenizer (pipeline/tokenizer.py): one linear regex pass, quotation marks
+# always apart from the word they touch (لـ«الشرق -> لـ « الشرق)
+TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "isnad.Tokenizer.v1"}}}
 
 
 def build_nlp(config_path: str | None = None, spans: bool = True) -> Language:
@@ -60,8 +27,7 @@ def build_nlp(config_path: str | None = None, spans: bool = True) -> Language:
     if backend not in ("rules", "stanza"):
         raise make(ConfigError, "E006", section="pipeline", key="backend", value=backend,
                    expected='"rules" or "stanza"')
-    nlp = spacy.blank("ar")
-    nlp.tokenizer = make_tokenizer(nlp)
+    nlp = spacy.blank("ar", config=TOKENIZER)
     for name, _, _ in stages.STAGES:
         cfg = {} if name in ("isnad_normalizer", "isnad_attribution") else {"config_path": cfg_path}
         if name == "isnad_attribution":
