@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -32,11 +33,12 @@ SUBCOMMANDS = {
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 3, 2
 EXIT_BUSY = 75  # EX_TEMPFAIL: OUT is locked by another run; try again later
-EXIT_FAILED = 1  # the run broke off (a worker died): committed batches are kept
+EXIT_FAILED = 1  # the run broke off (a worker died, the disk is full): committed batches are kept
+BROKE_OFF = {"E204", "E207"}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .io import ID_FIELDS, MAX_CHARS, TEXT_FIELDS
+    from .fields import DATE_FIELDS, ID_FIELDS, MAX_CHARS, OUTLET_FIELDS, TEXT_FIELDS, TITLE_FIELDS, URL_FIELDS
     sub = "\n".join(f"  {k:9} {v[1]}" for k, v in SUBCOMMANDS.items())
     ap = argparse.ArgumentParser(
         prog="run.py",
@@ -76,12 +78,32 @@ def build_parser() -> argparse.ArgumentParser:
                           f"(repeatable; default: {', '.join(ID_FIELDS)}; else the path and line)")
     run.add_argument("--text-field", "--text-column", action="append", default=None, metavar="NAME",
                      help=f"field / column with the article text (repeatable; default: {', '.join(TEXT_FIELDS)})")
-    run.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
+    for flag, default, what in (("title", TITLE_FIELDS, "the headline"), ("url", URL_FIELDS, "the link"),
+                                ("date", DATE_FIELDS, "the publication date (a timestamp, UTC when it has no zone)"),
+                                ("outlet", OUTLET_FIELDS, "the publishing outlet (a slug such as aawsat, or a name)")):
+        run.add_argument(f"--{flag}-field", f"--{flag}-column", action="append", default=None, metavar="NAME",
+                         dest=f"{flag}_field",
+                         help=f"field / column with {what} (repeatable; default: {', '.join(default)})")
+    run.add_argument("--max-chars", type=int, default=None, metavar="N",
                      help=f"reject longer documents (E110; default: {MAX_CHARS:,})")
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # the reader went away (`isnad who NAME --out OUT | head`): not an error, and no
+        # traceback; stdout goes to /dev/null so that Python's own flush at exit is quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         mod = importlib.import_module(SUBCOMMANDS[argv[0]][0])
@@ -91,23 +113,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"isnad: {e}", file=sys.stderr)
             return EXIT_USAGE
     args = build_parser().parse_args(argv)
-    from .io import ID_FIELDS, TEXT_FIELDS, InputOptions
     from .runner import RunOptions, run_batch, summary
     inputs = args.inputs or [str(SAMPLE)]
     config = args.config
     if args.backend:
         from .commands.models import config_with_backend
         config = config_with_backend(args.config, args.backend)
-    opts = RunOptions(
-        workers=args.workers, engine=args.engine, scheduler=args.scheduler, batch_size=args.batch_size,
-        reprocess=args.reprocess, quiet=args.quiet, wait=args.wait, argv=argv,
-        inputs=InputOptions(id_fields=tuple(args.id_field or ID_FIELDS),
-                            text_fields=tuple(args.text_field or TEXT_FIELDS), max_chars=args.max_chars))
     try:
+        opts = RunOptions(
+            workers=args.workers, engine=args.engine, scheduler=args.scheduler, batch_size=args.batch_size,
+            reprocess=args.reprocess, quiet=args.quiet, wait=args.wait, argv=argv,
+            inputs=input_options(args, config))
         stats = run_batch(inputs, Path(args.out), config, opts)
     except IsnadError as e:
         print(f"isnad: {e}", file=sys.stderr)
-        return EXIT_BUSY if e.code == "E201" else EXIT_FAILED if e.code == "E204" else EXIT_USAGE
+        return EXIT_BUSY if e.code == "E201" else EXIT_FAILED if e.code in BROKE_OFF else EXIT_USAGE
     except KeyboardInterrupt:
         print("isnad: interrupted; committed batches are kept, the next run resumes", file=sys.stderr)
         return 130
@@ -116,5 +136,21 @@ def main(argv: list[str] | None = None) -> int:
             import shutil
             shutil.rmtree(Path(config).parent, ignore_errors=True)  # the temporary configuration
     if not args.quiet:
+        for note in stats.get("notes") or []:
+            print(f"isnad: {note}", file=sys.stderr)
         print(summary(stats))
     return EXIT_REJECTED if stats["rejected"] else EXIT_OK
+
+
+def input_options(args, config: str | None):
+    """Field names and limits: the command line, else ``[input]`` of the configuration,
+    else the defaults."""
+    from dataclasses import replace
+
+    from .fields import options_from_config
+    base = options_from_config(config)
+    changes = {f"{k}_fields": tuple(v) for k in ("id", "text", "title", "url", "date", "outlet")
+               if (v := getattr(args, f"{k}_field"))}
+    if args.max_chars is not None:
+        changes["max_chars"] = args.max_chars
+    return replace(base, **changes)

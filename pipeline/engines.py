@@ -51,7 +51,7 @@ class Result:
     n_rejected: int = 0
     n_quotes: int = 0
     kinds: Counter = field(default_factory=Counter)
-    speakers: Counter = field(default_factory=Counter)
+    speakers: Counter = field(default_factory=Counter)  # (speaker_name, speaker_type) -> top-level quotes
 
 
 # ---------------------------------------------------------------- worker side
@@ -112,7 +112,7 @@ def _failure(rec: Record, message: str) -> Rejection:
     return r
 
 
-def _pipe_rows(nlp, records: list[Record]) -> tuple[list[dict | None], dict[int, str]]:
+def _pipe_rows(nlp, records: list[Record], lexicon=None) -> tuple[list[dict | None], dict[int, str]]:
     """Rows per record (None when it failed) and the failure messages.  A document
     that raises never stops the batch."""
     rows: list[dict | None] = [None] * len(records)
@@ -123,7 +123,7 @@ def _pipe_rows(nlp, records: list[Record]) -> tuple[list[dict | None], dict[int,
         for doc, i in nlp.pipe(((r.text, i) for i, r in enumerate(records)), as_tuples=True, batch_size=NLP_BATCH):
             done.add(i)
             try:
-                rows[i] = doc_rows(doc, records[i])
+                rows[i] = doc_rows(doc, records[i], lexicon=lexicon)
             except Exception as e:  # noqa: BLE001
                 failed[i] = f"rows: {type(e).__name__}: {e}"
     except Exception:  # noqa: BLE001 - a stage failed outside the error handler: one at a time
@@ -134,7 +134,7 @@ def _pipe_rows(nlp, records: list[Record]) -> tuple[list[dict | None], dict[int,
                 if i in done or i in _ERRORS:
                     continue
                 try:
-                    rows[i] = doc_rows(nlp(r.text), r)
+                    rows[i] = doc_rows(nlp(r.text), r, lexicon=lexicon)
                 except Exception as e:  # noqa: BLE001
                     failed[i] = f"{type(e).__name__}: {e}"
         finally:
@@ -152,8 +152,10 @@ def _pipe_rows(nlp, records: list[Record]) -> tuple[list[dict | None], dict[int,
 def process_task(task: Task) -> Result:
     from .writer import parquet_bytes, to_table
 
+    from stages.lexicon import load_lexicon
+
     nlp = get_nlp(task.config, task.max_chars)
-    per_doc, failed = _pipe_rows(nlp, task.records)
+    per_doc, failed = _pipe_rows(nlp, task.records, load_lexicon(task.config))
     tables: dict[str, list[dict]] = {k: [] for k in TABLE_NAMES}
     entries: list[Entry] = []
     res = Result(task.part, {}, entries)
@@ -175,7 +177,7 @@ def process_task(task: Task) -> Result:
     res.n_quotes = len(tables["quotes"])
     # nested quotes (speech inside another quote's content) are counted apart
     res.kinds = Counter("nested" if q["parent_quote_id"] else q["kind"] for q in tables["quotes"])
-    res.speakers = Counter(q["speaker_name"] for q in tables["quotes"]
+    res.speakers = Counter((q["speaker_name"], q["speaker_type"] or "unknown") for q in tables["quotes"]
                            if q["speaker_name"] and not q["parent_quote_id"])
     res.blobs = {k: parquet_bytes(to_table(k, v), task.compression) for k, v in tables.items()}
     _forget_if_bloated(task.config, nlp)

@@ -8,6 +8,8 @@ from typing import Optional
 
 from spacy.tokens import Doc
 
+from stages.textnorm import fold
+
 from . import __version__
 
 
@@ -20,8 +22,8 @@ class Record:
     source_path: str = ""
     title: Optional[str] = None
     url: Optional[str] = None
-    outlet: Optional[str] = None
-    date: Optional[str] = None
+    outlet: Optional[str] = None  # as given: a slug (aawsat) or a name
+    date: Optional[datetime] = None  # UTC (pipeline.fields.parse_date); the text as given is extra["date_raw"]
     extra: dict = field(default_factory=dict)
 
     @property
@@ -29,8 +31,15 @@ class Record:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None) -> dict[str, list[dict]]:
-    """Rows for documents, sentences, quotes, speakers and sources from one Doc."""
+def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None, lexicon=None) -> dict[str, list[dict]]:
+    """Rows for documents, sentences, quotes, speakers and sources from one Doc.
+    ``lexicon``: the one the pipeline ran with (its outlets name the publisher)."""
+    if lexicon is None:
+        from stages.lexicon import load_lexicon
+        lexicon = load_lexicon()
+    outlet = lexicon.outlet(rec.outlet)
+    # the names the document's own outlet goes by: a relay with one of them is the publisher
+    publisher = outlet.keys if outlet else ({fold(rec.outlet)} if rec.outlet else None)
     norm = doc._.isnad_norm
     text = norm.orig  # == doc.text, without rebuilding it from the tokens
     did = rec.doc_id
@@ -64,15 +73,19 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None) -> dic
         links = list(reversed(q.sources)) + [dict(s) for s in doc._.isnad_doc_sources or []
                                              if s["source"] not in {x["source"] for x in q.sources}]
         for hop, src in enumerate(links):
-            source_rows.append({"doc_id": did, "quote_id": qids[i], "hop": hop, **src})
+            s, e = src.get("start"), src.get("end")
+            source_rows.append({"doc_id": did, "quote_id": qids[i], "hop": hop, **src,
+                                "source_text": text[s:e] if s is not None and e is not None else None,
+                                "is_publisher": None if publisher is None else fold(src["source"] or "") in publisher})
     speaker_rows = [{"doc_id": did, "speaker_id": sid(sp.speaker_id), "name": sp.name, "type": sp.type,
                      "aliases": list(sp.aliases), "n_quotes": sp.n_quotes, "speaker_key": sp.key,
                      "title": sp.title} for sp in doc._.isnad_speakers or []]
     document_row = {
         "doc_id": did, "source_path": rec.source_path, "title": rec.title, "url": rec.url,
-        "outlet": rec.outlet, "date": rec.date, "text": text, "n_chars": len(text),
-        "n_sentences": len(sents), "n_quotes": len(quotes),
+        "outlet": outlet.name if outlet else rec.outlet, "outlet_id": rec.outlet, "date": rec.date,
+        "text": text, "n_chars": len(text), "n_sentences": len(sents), "n_quotes": len(quotes),
         "relayed_by": list(doc._.isnad_relays or []), "content_sha256": rec.sha256,
+        "record_sha256": rec.extra.get("content_hash"),
         "pipeline_version": __version__,
         "processed_at": processed_at or datetime.now(timezone.utc),
     }

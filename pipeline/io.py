@@ -1,16 +1,18 @@
 """Read input documents: .txt, .jsonl / .jsonl.gz, .csv / .csv.gz, .parquet, and folders of them.
 
 Bad input never stops a batch: every problem becomes a :class:`Rejection` with a
-reason code (see stages/errors.py) that ends up in the ``rejected`` table.
-
-Encodings seen in Arabic archives are detected per file (per line for JSONL):
-UTF-8, UTF-8 with BOM, UTF-16 with BOM (LE/BE) and Windows-1256.  A file that is
-none of these (broken UTF-8, random bytes) is rejected with a reason rather than
-decoded by guesswork.  HTML-ish text (tags, entities) is cleaned before processing.
+reason code (see stages/errors.py) that ends up in the ``rejected`` table.  Decoding
+and HTML clean-up live in :mod:`pipeline.decode`, field names and metadata checks in
+:mod:`pipeline.fields`.
 
 Every item carries ``content_hash``: a fingerprint of what would be processed (text
 and metadata for a record, the raw bytes for a rejection), which the run manifest
 compares to skip unchanged documents.
+
+Size is checked while reading: a ``.txt`` file that cannot hold ``max_chars`` or fewer
+characters is refused from its size, and a JSONL line is read at most
+:func:`line_limit` bytes at a time, the rest of an oversized line being skipped
+unread into memory (a 1 MB ``.jsonl.gz`` can hold a 1.2 GB line).
 """
 from __future__ import annotations
 
@@ -20,20 +22,22 @@ import hashlib
 import html
 import io
 import json
-import re
+import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Union
 
 from stages.errors import MESSAGES
 
+from .decode import (BOMS, CTRL_CHARS, binary_text, clean_html, detect_decode,  # noqa: F401 (re-exported)
+                     looks_binary)
 from .extract import Record
+from .fields import (DEFAULT_OPTIONS, ID_FIELDS, MAX_CHARS, TEXT_FIELDS, InputOptions,  # noqa: F401
+                     bad_chars, parse_date, path_str, printable)
 
 SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".csv", ".csv.gz", ".parquet")
-ID_FIELDS = ("id", "doc_id")
-TEXT_FIELDS = ("text",)
-MAX_CHARS = 1_000_000  # spaCy's own default nlp.max_length
+STATE_DIR = "_isnad"  # an isnad output folder holds it (pipeline.manifest)
 
 
 @dataclass
@@ -48,22 +52,9 @@ class Rejection:
 Item = Union[Record, Rejection]
 
 
-@dataclass(frozen=True)
-class InputOptions:
-    """How to find ids and text in records, and what is too large."""
-
-    id_fields: tuple[str, ...] = ID_FIELDS
-    text_fields: tuple[str, ...] = TEXT_FIELDS
-    max_chars: int = MAX_CHARS
-    clean_html: bool = True
-
-
-DEFAULT_OPTIONS = InputOptions()
-
-
 def reject(doc_id: str, path, code: str, content_hash: str = "", /, **kw) -> Rejection:
     """A Rejection with the message registered for ``code`` (formatted with ``kw``)."""
-    return Rejection(doc_id, str(path), code, f"[{code}] " + MESSAGES[code].format(**kw), content_hash)
+    return Rejection(doc_id, path_str(path), code, f"[{code}] " + MESSAGES[code].format(**kw), content_hash)
 
 
 def sha(data: bytes | str) -> str:
@@ -73,8 +64,10 @@ def sha(data: bytes | str) -> str:
 
 
 def record_hash(rec: Record) -> str:
-    """Fingerprint of everything a record contributes to the output tables."""
-    meta = "\x1f".join(v or "" for v in (rec.title, rec.url, rec.outlet, rec.date))
+    """Fingerprint of everything a record contributes to the output tables (the
+    metadata as given: the date before it is parsed)."""
+    date = rec.extra.get("date_raw") if "date_raw" in rec.extra else rec.date
+    meta = "\x1f".join(v or "" for v in (rec.title, rec.url, rec.outlet, date))
     return sha(rec.text + "\x1e" + meta)
 
 
@@ -82,26 +75,92 @@ def supported(path: Path) -> bool:
     return path.name.lower().endswith(SUFFIXES)
 
 
-def expand_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
-    """Files to read (each once, in a stable order), and the arguments that are
-    neither a supported file nor a folder."""
-    files, bad, seen = [], [], set()
+# --------------------------------------------------------------------------- finding the files
+
+@dataclass
+class InputFiles:
+    """What the INPUT arguments name: the files to read, and what is wrong or left out."""
+
+    files: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # E107
+    unsupported: list[str] = field(default_factory=list)  # E113: a file of another type, named directly
+    others: list[str] = field(default_factory=list)  # files of other types inside the folders
+    skipped: list[str] = field(default_factory=list)  # isnad output folders and tables: never input
+
+
+def is_output_folder(d: Path) -> bool:
+    """An isnad output folder: it holds ``_isnad/`` (the manifest and the lock)."""
+    return (d / STATE_DIR).is_dir()
+
+
+def written_by_isnad(path: Path) -> bool:
+    """A Parquet file one of isnad's own tables (its schema says so): never read as input."""
+    if not path.name.lower().endswith(".parquet"):
+        return False
+    try:
+        import pyarrow.parquet as pq
+        meta = pq.read_schema(path).metadata or {}
+    except Exception:  # noqa: BLE001 - unreadable: the reader rejects it (E111)
+        return False
+    return b'"library": "isnad"' in meta.get(b"pandas", b"")
+
+
+def expand_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> InputFiles:
+    """Files to read (each once, in a stable order).  Folders are walked without their
+    hidden entries, and never into an isnad output folder (``exclude``, e.g. ``--out``,
+    or any folder holding ``_isnad/``) nor into a Parquet table isnad wrote: an output
+    folder kept inside the input folder is not read back as articles."""
+    res = InputFiles()
+    excluded = {p.resolve() for p in exclude}
+    seen: set[Path] = set()
+
+    def take(f: Path) -> None:
+        key = f.resolve()
+        if key in seen:
+            return
+        seen.add(key)
+        if written_by_isnad(f):
+            res.skipped.append(path_str(f))
+        else:
+            res.files.append(f)
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found = sorted(f for f in path.rglob("*") if f.is_file() and supported(f)
-                           and not any(part.startswith(".") for part in f.relative_to(path).parts))
-        elif path.is_file() and supported(path):
-            found = [path]
+            if path.resolve() in excluded or is_output_folder(path):
+                res.skipped.append(path_str(path))
+                continue
+            found = []
+            for root, dirs, names in os.walk(path):
+                r = Path(root)
+                keep = []
+                for d in sorted(dirs):
+                    sub = r / d
+                    if d.startswith("."):
+                        continue
+                    if sub.resolve() in excluded or is_output_folder(sub):
+                        res.skipped.append(path_str(sub))
+                        continue
+                    keep.append(d)
+                dirs[:] = keep
+                for name in sorted(names):
+                    f = r / name
+                    if name.startswith(".") or not f.is_file():
+                        continue
+                    if supported(f):
+                        found.append(f)
+                    else:
+                        res.others.append(path_str(f))
+            for f in sorted(found):  # the order of earlier versions (sorted paths)
+                take(f)
+        elif path.is_file():
+            if supported(path):
+                take(path)
+            else:
+                res.unsupported.append(p)
         else:
-            bad.append(p)
-            continue
-        for f in found:
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(f)
-    return files, bad
+            res.missing.append(p)
+    return res
 
 
 def read_file(path: Path, options: InputOptions = DEFAULT_OPTIONS) -> Iterator[Item]:
@@ -121,132 +180,51 @@ def read_inputs(files: Iterable[Path], options: InputOptions = DEFAULT_OPTIONS) 
         yield from read_file(f, options)
 
 
-# --------------------------------------------------------------------------- decoding
-
-BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-_CTRL = bytes(c for c in range(32) if c not in (9, 10, 12, 13)) + b"\x7f"
-
-
-def looks_binary(raw: bytes) -> bool:
-    """NUL bytes, or more than 5 % control characters (tabs and newlines aside).  Real
-    articles carry a few stray controls (SUB, U+001A, from old conversions): not binary."""
-    if not raw:
-        return False
-    if b"\x00" in raw:
-        return True
-    n_ctrl = len(raw) - len(raw.translate(None, _CTRL))
-    return n_ctrl > max(2, len(raw) // 20)
-
-
-def _arabic_share(text: str) -> float:
-    """Share of the non-ASCII letters that are Arabic (U+0600–U+06FF, presentation forms)."""
-    letters = arabic = 0
-    for ch in text:
-        if ord(ch) < 128:
-            continue
-        if ch.isalpha():
-            letters += 1
-            if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufefc":
-                arabic += 1
-    return arabic / letters if letters else 0.0
-
-
-def detect_decode(raw: bytes) -> tuple[str | None, str]:
-    """``(text, encoding)`` or ``(None, error_code)``: E102 undecodable, E106 binary."""
-    for bom, enc in BOMS:
-        if raw.startswith(bom):
-            try:
-                text = raw[len(bom):].decode(enc)
-            except UnicodeDecodeError:
-                return None, "E102"
-            if enc != "utf-8" and looks_binary(text.encode("utf-8")):
-                return None, "E106"
-            return (None, "E106") if enc == "utf-8" and looks_binary(raw) else (text, enc)
-    if looks_binary(raw):
-        return None, "E106"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # Mostly valid UTF-8 with a few broken sequences is damaged UTF-8, not Windows-1256:
-    # decoding it as 1256 would give mojibake (ط§ظ„...) that still looks Arabic.
-    lossy = raw.decode("utf-8", "replace")
-    n_bad = lossy.count("\ufffd")
-    n_good = sum(1 for ch in lossy if ord(ch) > 127) - n_bad
-    if n_good > n_bad:
-        return None, "E102"
-    try:
-        text = raw.decode("cp1256")
-    except UnicodeDecodeError:
-        return None, "E102"
-    if _arabic_share(text) >= 0.8:
-        return text, "cp1256"
-    return None, "E102"
-
-
-# --------------------------------------------------------------------------- cleaning
-
-_HTML_HINT = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|&(?:[a-zA-Z]{2,8}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});")
-_DROP_BLOCKS = re.compile(r"<(script|style|head|noscript)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_BREAKS = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote|p|div|li|h[1-6]|tr|blockquote)\b[^>]*>", re.I)
-_TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
-_SPACES = re.compile(r"[ \t\u00a0]{2,}")
-_NEWLINES = re.compile(r"[ \t]*\n[ \t\n]*\n[ \t\n]*")
-
-
-def looks_html(text: str) -> bool:
-    return ("<" in text or "&" in text) and _HTML_HINT.search(text) is not None
-
-
-def clean_html(text: str) -> str:
-    """Tags out (block tags become line breaks), entities decoded; plain text unchanged."""
-    if not looks_html(text):
-        return text
-    text = _DROP_BLOCKS.sub(" ", text)
-    text = _BREAKS.sub("\n", text)
-    text = _TAG.sub("", text)
-    text = html.unescape(text).replace("\u00a0", " ")
-    text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n\n", text)
-    return text.strip()
-
+# --------------------------------------------------------------------------- one record
 
 def _finish(doc_id: str, text, path, options: InputOptions, raw_hash: str | Callable[[], str],
-            **meta) -> Item:
+            columns: Iterable[str] = (), **meta) -> Item:
     """Common checks for a decoded document, then a Record.  ``raw_hash``: the
-    fingerprint a rejection gets (or a function computing it, called only then)."""
+    fingerprint a rejection gets (or a function computing it, called only then).
+    ``meta``: title, url, outlet (strings or None) and date (the value as given)."""
 
     def no(code: str, **kw) -> Rejection:
         return reject(doc_id, path, code, raw_hash if isinstance(raw_hash, str) else raw_hash(), **kw)
 
     if text is None:
-        return no("E104", fields=", ".join(options.text_fields))
+        return no("E104", fields=", ".join(options.text_fields), columns=_columns(columns))
     if not isinstance(text, str):
         return no("E105", type=type(text).__name__)
     if len(text) > options.max_chars:
-        return no("E110", n_chars=len(text), limit=options.max_chars)
+        return no("E110", size=f"{len(text):,} characters", limit=options.max_chars)
+    date_raw = meta.pop("date", None)
+    date_str = date_raw.isoformat() if hasattr(date_raw, "isoformat") else _s(date_raw)
+    # Every field is checked, not only the text: a lone surrogate in an id or a title
+    # cannot be written to the manifest or to Parquet and used to stop the whole run.
+    for name, value in (("text", text), *meta.items(), ("date", date_str)):
+        if value and (pos := bad_chars(value)) is not None:
+            return no("E112", field=name, pos=pos, value=printable(value[max(pos - 20, 0):pos + 20]))
     if options.clean_html:
         text = clean_html(text)
         meta = {k: (html.unescape(v) if v and "&" in v else v) for k, v in meta.items()}
     if not text.strip():
         return no("E101")
-    if _CTRL_CHARS.search(text):
-        if _binary_text(text):
+    if CTRL_CHARS.search(text):
+        if binary_text(text):
             return no("E106")
-        text = _CTRL_CHARS.sub(" ", text)  # stray controls become spaces: offsets do not move
-    return Record(doc_id, text, str(path), **meta)
+        text = CTRL_CHARS.sub(" ", text)  # stray controls become spaces: offsets do not move
+    rec = Record(doc_id, text, path_str(path), date=parse_date(date_raw), **meta)
+    rec.extra["date_raw"] = date_str
+    if date_str and rec.date is None:
+        rec.extra["bad_date"] = date_str
+    return rec
 
 
-_CTRL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
-
-def _binary_text(text: str) -> bool:
-    """NUL, or more than 5 % control characters (in the first 20,000 characters)."""
-    sample = text[:20000]
-    if "\x00" in sample:
-        return True
-    n = len(_CTRL_CHARS.findall(sample))
-    return n > max(2, len(sample) // 20)
+def _columns(columns: Iterable[str]) -> str:
+    names = [printable(str(c), 40) for c in columns]
+    if not names:
+        return "none"
+    return ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
 
 
 def _with_hash(item: Item) -> Item:
@@ -261,12 +239,64 @@ def content_hash(item: Item) -> str:
     return item.content_hash
 
 
+def record_from_obj(obj: dict, path, fallback_id: str, options: InputOptions = DEFAULT_OPTIONS,
+                    raw_hash: str | Callable[[], str] | None = None) -> Item:
+    raw_id = next((obj[k] for k in options.id_fields if obj.get(k) not in (None, "")), None)
+    doc_id = fallback_id if raw_id is None else _id(raw_id)
+    if (pos := bad_chars(doc_id)) is not None:  # not a usable key: the record is known by its place
+        return reject(fallback_id, path, "E112", raw_hash if isinstance(raw_hash, str) else "",
+                      field="id", pos=pos, value=printable(doc_id))
+    text = next((obj[k] for k in options.text_fields if k in obj), None)
+    item = _finish(doc_id, text, path, options, raw_hash or (lambda: _obj_hash(obj)), columns=obj.keys(),
+                   title=_first(obj, options.title_fields), url=_first(obj, options.url_fields),
+                   outlet=_first(obj, options.outlet_fields), date=_first(obj, options.date_fields, raw=True))
+    return _with_hash(item)
+
+
+def _first(obj: dict, names: tuple[str, ...], raw: bool = False):
+    """The first of the fields ``names`` with a value (the value as given, or as text)."""
+    for k in names:
+        v = obj.get(k)
+        if v is None or v == "" or (isinstance(v, float) and v != v):
+            continue
+        return v if raw else _s(v)
+    return None
+
+
+def _obj_hash(obj: dict) -> str:
+    return sha(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str))
+
+
+def _id(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return unicodedata.normalize("NFC", str(v)).strip()
+
+
+def _s(v) -> str | None:
+    if v is None or (isinstance(v, float) and v != v):  # None or NaN
+        return None
+    return str(v)
+
+
 # --------------------------------------------------------------------------- readers
+
+def line_limit(max_chars: int) -> int:
+    """Bytes a JSONL line may take for its text to hold ``max_chars`` characters: up to
+    12 per character (``\\ud83d\\ude00`` escapes), plus 1 MiB of metadata."""
+    return 12 * max_chars + (1 << 20)
 
 
 def _read_txt(path: Path, options: InputOptions) -> Iterator[Item]:
-    doc_id = path.stem
+    doc_id = path_str(path.stem)
     try:
+        size = path.stat().st_size
+        # every supported encoding takes at most 4 bytes a character: a bigger file cannot
+        # fit, and is refused without being read into memory
+        if size > 4 * options.max_chars + 4:
+            yield reject(doc_id, path, "E110", sha(f"{size}:{path.stat().st_mtime_ns}"),
+                         size=f"{size:,} bytes", limit=options.max_chars)
+            return
         raw = path.read_bytes()
     except OSError as e:
         yield reject(doc_id, path, "E111", kind="text", error=e.strerror or str(e))
@@ -286,24 +316,53 @@ def _open_binary(path: Path):
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
+def _bounded_lines(f, limit: int) -> Iterator[tuple[bytes | str | None, int]]:
+    """``(line, size)`` for every line of ``f``; ``line`` is None for a line longer than
+    ``limit``, whose rest is read and dropped in 1 MiB pieces (never held whole)."""
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        nl = b"\n" if isinstance(line, bytes) else "\n"
+        while True:
+            chunk = f.readline(1 << 20)
+            size += len(chunk)
+            if not chunk or chunk.endswith(nl):
+                break
+        yield None, size
+
+
 def _read_jsonl(path: Path, options: InputOptions) -> Iterator[Item]:
+    name = path_str(path.name)
     try:
         f = _open_binary(path)
         head = f.peek(4096)[:4096] if hasattr(f, "peek") else b""
     except OSError as e:
-        yield reject(path.name, path, "E111", kind="JSONL", error=str(e))
+        yield reject(name, path, "E111", kind="JSONL", error=str(e))
         return
+    limit = line_limit(options.max_chars)
     with f:
         utf16 = next((enc for bom, enc in BOMS[1:] if head.startswith(bom)), None)
         if utf16 is None and looks_binary(head):
-            yield reject(path.name, path, "E106", sha(head))
+            yield reject(name, path, "E106", sha(head))
             return
-        lines: Iterator[bytes] = f
-        if utf16:  # re-encode UTF-16 lines as UTF-8 so one code path handles both
-            lines = (ln.encode("utf-8") for ln in io.TextIOWrapper(f, encoding="utf-16", errors="strict"))
+        # UTF-16 lines are read as text (at most ``limit`` characters) and re-encoded as
+        # UTF-8, so that one code path handles both
+        lines = _bounded_lines(io.TextIOWrapper(f, encoding="utf-16", errors="strict") if utf16 else f, limit)
         n = 0
         try:
-            for lineno, raw in enumerate(lines, 1):
+            for lineno, (raw, size) in enumerate(lines, 1):
+                if raw is None:
+                    n += 1
+                    yield reject(f"{name}:{lineno}", path, "E110", sha(f"{lineno}:{size}"),
+                                 size=f"line {lineno} holds {size:,} bytes", limit=options.max_chars)
+                    continue
+                if utf16:
+                    raw = raw.encode("utf-8")
                 if lineno == 1 and raw.startswith(BOMS[0][0]):
                     raw = raw[3:]
                 if not raw.strip():
@@ -312,50 +371,29 @@ def _read_jsonl(path: Path, options: InputOptions) -> Iterator[Item]:
                 yield _jsonl_item(raw, lineno, path, options)
         except (UnicodeDecodeError, EOFError, OSError, gzip.BadGzipFile) as e:
             code = "E102" if isinstance(e, UnicodeDecodeError) else "E111"
-            yield reject(f"{path.name}:tail", path, code, "", kind="JSONL", error=str(e))
+            yield reject(f"{name}:tail", path, code, "", kind="JSONL", error=str(e))
             return
     if n == 0:
-        yield reject(path.name, path, "E101", sha(b""))
+        yield reject(name, path, "E101", sha(b""))
 
 
 def _jsonl_item(raw: bytes, lineno: int, path: Path, options: InputOptions) -> Item:
-    fallback_id = f"{path.name}:{lineno}"
+    fallback_id = f"{path_str(path.name)}:{lineno}"
     line, code = detect_decode(raw)
     if line is None:
         return reject(fallback_id, path, code, sha(raw))
     try:
-        obj = json.loads(line)
+        obj = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as e:
-        return reject(fallback_id, path, "E103", sha(raw), line=lineno, error=e.msg)
+        # e.msg alone ("Expecting value") leaves the sentence hanging: say where
+        return reject(fallback_id, path, "E103", sha(raw), line=lineno,
+                      error=f"{e.msg.lower()} at column {e.colno}")
+    except RecursionError:
+        return reject(fallback_id, path, "E103", sha(raw), line=lineno, error="nested too deeply")
     if not isinstance(obj, dict):
-        return reject(fallback_id, path, "E103", sha(raw), line=lineno, error="not a JSON object")
+        return reject(fallback_id, path, "E103", sha(raw), line=lineno,
+                      error=f"a JSON {type(obj).__name__.replace('dict', 'object')}, not an object")
     return record_from_obj(obj, path, fallback_id, options, lambda: sha(raw))
-
-
-def record_from_obj(obj: dict, path, fallback_id: str, options: InputOptions = DEFAULT_OPTIONS,
-                    raw_hash: str | Callable[[], str] | None = None) -> Item:
-    doc_id = next((_id(obj[k]) for k in options.id_fields if obj.get(k) not in (None, "")), fallback_id)
-    text = next((obj[k] for k in options.text_fields if k in obj), None)
-    item = _finish(doc_id, text, path, options, raw_hash or (lambda: _obj_hash(obj)),
-                   title=_s(obj.get("title")), url=_s(obj.get("url")),
-                   outlet=_s(obj.get("source") or obj.get("outlet")), date=_s(obj.get("date")))
-    return _with_hash(item)
-
-
-def _obj_hash(obj: dict) -> str:
-    return sha(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str))
-
-
-def _id(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return unicodedata.normalize("NFC", str(v)).strip()
-
-
-def _s(v) -> str | None:
-    if v is None or (isinstance(v, float) and v != v):  # None or NaN
-        return None
-    return str(v)
 
 
 def _read_csv(path: Path, options: InputOptions) -> Iterator[Item]:
@@ -364,10 +402,10 @@ def _read_csv(path: Path, options: InputOptions) -> Iterator[Item]:
         with _open_binary(path) as f:
             head = f.read(65536)
     except OSError as e:
-        yield reject(path.name, path, "E111", kind="CSV", error=str(e))
+        yield reject(path_str(path.name), path, "E111", kind="CSV", error=str(e))
         return
     if not head.strip():
-        yield reject(path.name, path, "E101", sha(head))
+        yield reject(path_str(path.name), path, "E101", sha(head))
         return
     # Decide the encoding on the first 64 KB (cut back to a line end so that a
     # multi-byte character is never split), then stream the whole file with it.
@@ -376,7 +414,7 @@ def _read_csv(path: Path, options: InputOptions) -> Iterator[Item]:
         cut = head.rfind(b"\n") if len(head) == 65536 else len(head)
         text, enc = detect_decode(head[:cut if cut > 0 else len(head)])
         if text is None:
-            yield reject(path.name, path, enc, sha(head))
+            yield reject(path_str(path.name), path, enc, sha(head))
             return
     enc = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(enc, enc)
     with _open_binary(path) as f:
@@ -384,19 +422,20 @@ def _read_csv(path: Path, options: InputOptions) -> Iterator[Item]:
         try:
             fields = reader.fieldnames or []
             if not any(k in fields for k in options.text_fields):
-                yield reject(path.name, path, "E104", sha(head), fields=", ".join(options.text_fields))
+                yield reject(path_str(path.name), path, "E104", sha(head), fields=", ".join(options.text_fields),
+                             columns=_columns(fields))
                 return
             n = 0
             for rowno, row in enumerate(reader, 2):
                 n += 1
                 obj = {k: v for k, v in row.items() if k is not None}
-                yield record_from_obj(obj, path, f"{path.name}:{rowno}", options)
+                yield record_from_obj(obj, path, f"{path_str(path.name)}:{rowno}", options)
         except (UnicodeDecodeError, csv.Error, OSError, EOFError) as e:
             code = "E102" if isinstance(e, UnicodeDecodeError) else "E111"
-            yield reject(f"{path.name}:tail", path, code, "", kind="CSV", error=str(e))
+            yield reject(f"{path_str(path.name)}:tail", path, code, "", kind="CSV", error=str(e))
             return
     if n == 0:
-        yield reject(path.name, path, "E101", sha(head))
+        yield reject(path_str(path.name), path, "E101", sha(head))
 
 
 def _read_parquet(path: Path, options: InputOptions) -> Iterator[Item]:
@@ -406,21 +445,22 @@ def _read_parquet(path: Path, options: InputOptions) -> Iterator[Item]:
         pf = pq.ParquetFile(path)
         names = pf.schema_arrow.names
     except Exception as e:  # noqa: BLE001 - any reader error is a bad file, not a crash
-        yield reject(path.name, path, "E111", sha(str(e)), kind="Parquet", error=str(e)[:200])
+        yield reject(path_str(path.name), path, "E111", sha(str(e)), kind="Parquet", error=str(e)[:200])
         return
     if not any(k in names for k in options.text_fields):
-        yield reject(path.name, path, "E104", sha(str(names)), fields=", ".join(options.text_fields))
+        yield reject(path_str(path.name), path, "E104", sha(str(names)), fields=", ".join(options.text_fields),
+                     columns=_columns(names))
         return
     wanted = [c for c in names if c in set(options.id_fields) | set(options.text_fields)
-              | {"title", "url", "source", "outlet", "date"}]
+              | options.metadata_fields()]
     n = 0
     try:
         for batch in pf.iter_batches(batch_size=1000, columns=wanted):
             for obj in batch.to_pylist():
                 n += 1
-                yield record_from_obj(obj, path, f"{path.name}:{n}", options)
+                yield record_from_obj(obj, path, f"{path_str(path.name)}:{n}", options)
     except Exception as e:  # noqa: BLE001
-        yield reject(f"{path.name}:tail", path, "E111", "", kind="Parquet", error=str(e)[:200])
+        yield reject(f"{path_str(path.name)}:tail", path, "E111", "", kind="Parquet", error=str(e)[:200])
         return
     if n == 0:
-        yield reject(path.name, path, "E101", sha(str(names)))
+        yield reject(path_str(path.name), path, "E101", sha(str(names)))

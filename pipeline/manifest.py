@@ -136,13 +136,13 @@ class Manifest:
         self.db.close()
 
     # ------------------------------------------------------------------ queries
-    def lookup(self, keys: list[str]) -> dict[str, str]:
-        """``key -> content_hash`` of the keys already recorded."""
-        found: dict[str, str] = {}
+    def lookup(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """``key -> (content_hash, status)`` of the keys already recorded."""
+        found: dict[str, tuple[str, str]] = {}
         for i in range(0, len(keys), 900):
             chunk = keys[i:i + 900]
-            q = f"SELECT key, content_hash FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
-            found.update(self.db.execute(q, chunk).fetchall())
+            q = f"SELECT key, content_hash, status FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
+            found.update((k, (h, st)) for k, h, st in self.db.execute(q, chunk).fetchall())
         return found
 
     def committed_parts(self) -> set[tuple[str, str]]:

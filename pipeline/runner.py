@@ -25,7 +25,7 @@ import time
 import tomllib
 from collections import Counter
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -33,8 +33,8 @@ from stages.errors import ConfigError, RunError, make
 
 from .engines import InProcessEngine, PoolEngine, Task, default_workers, drop_nlp, get_nlp
 from .extract import Record
-from .io import (DEFAULT_OPTIONS, InputOptions, Rejection, content_hash, expand_inputs, read_inputs,
-                 reject)
+from .fields import InputOptions, options_from_config
+from .io import SUFFIXES, Rejection, content_hash, expand_inputs, read_inputs, reject
 from .manifest import Manifest, OutputLock, dup_key, new_run_id, recover
 from .writer import empty_blobs, prune_part, publish_part, stage_part
 
@@ -51,7 +51,7 @@ class RunOptions:
     quiet: bool = False
     progress: bool | None = None  # None: a bar when stderr is a terminal
     wait: float = 0.0  # seconds to wait for another run's lock
-    inputs: InputOptions = DEFAULT_OPTIONS
+    inputs: InputOptions | None = None  # None: the [input] section of the configuration, else defaults
     in_process_below: int = 200  # fewer documents to process: no worker start-up
     cluster_kwargs: dict | None = None  # dask LocalCluster arguments (tests)
     durable: bool = True  # fsync every part file and the folder before renaming
@@ -72,6 +72,10 @@ class Stats:
     engine: str = ""
     workers: int = 0
     seconds: float = 0.0
+    rejected_again: int = 0  # of ``rejected``: unchanged inputs rejected by an earlier run
+    bad_dates: int = 0
+    bad_date_example: tuple = ()
+    notes: list = field(default_factory=list)  # said once on stderr (skipped outputs, one process, ...)
 
     def as_dict(self) -> dict:
         d = dict(vars(self))
@@ -89,12 +93,11 @@ def run_batch(inputs: list[str], out: Path, config: str | None = None,
     opts = options or RunOptions(**kw)
     t0 = time.monotonic()
     out = Path(out)
-    files, bad = expand_inputs(inputs)
-    if bad:
-        raise make(ConfigError, "E006", section="cli", key="INPUT", value=bad[0],
-                   expected="an existing .txt/.jsonl/.jsonl.gz/.csv/.parquet file or folder")
-    _check_options(opts)
     cfg = str(config) if config else None
+    if opts.inputs is None:
+        opts = replace(opts, inputs=options_from_config(cfg))
+    files, notes = _input_files(inputs, out)
+    _check_options(opts)
     compression = _compression(cfg)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -104,12 +107,37 @@ def run_batch(inputs: list[str], out: Path, config: str | None = None,
         raise make(RunError, "E202", path=out, error=getattr(e, "strerror", None) or str(e)) from None
     with OutputLock(out, opts.wait):
         run = _Run(files, out, cfg, compression, opts)
+        run.stats.notes.extend(notes)
         try:
             stats = run.execute()
         finally:
             run.manifest.close()
     stats.seconds = time.monotonic() - t0
     return stats.as_dict()
+
+
+def _input_files(inputs: list[str], out: Path) -> tuple[list[Path], list[str]]:
+    """The files to read, and notes for the user; ConfigError (E107/E113/E114) when an
+    argument is unusable or there is nothing at all to read."""
+    found = expand_inputs(inputs, exclude=[out])
+    suffixes = ", ".join(SUFFIXES)
+    if found.missing:
+        raise make(ConfigError, "E107", path=found.missing[0])
+    if found.unsupported:
+        p = found.unsupported[0]
+        hint = ("; a .json file with one article a line is JSONL: rename it .jsonl"
+                if p.lower().endswith(".json") else "")
+        raise make(ConfigError, "E113", path=p, suffixes=suffixes, hint=hint)
+    notes = [f"not reading {p}: it is an isnad output, never read as input" for p in found.skipped]
+    if not found.files:
+        parts = []
+        if found.others:
+            parts.append(f"{len(found.others)} file(s) of other types, e.g. {found.others[0]}")
+        if found.skipped:
+            parts.append(f"isnad output left out: {found.skipped[0]}")
+        raise make(ConfigError, "E114", path=", ".join(inputs), suffixes=suffixes,
+                   found=("; found " + "; ".join(parts)) if parts else "; the folder is empty")
+    return found.files, notes
 
 
 def _check_options(opts: RunOptions) -> None:
@@ -157,6 +185,7 @@ class _Run:
         self.stats = Stats(out=str(out))
         self.progress = Progress(opts)
         self.validated = False
+        self.seen_rejected: set[str] = set()  # keys of unchanged rejections re-reported by this run
 
     # ------------------------------------------------------------------ planning
     def plan(self) -> Iterator[Task]:
@@ -184,9 +213,19 @@ class _Run:
                 keyed.append((key, h, item))
             known = {} if opts.reprocess else self.manifest.lookup([k for k, _, _ in keyed])
             for key, h, item in keyed:
-                if known.get(key) == h:
+                if known.get(key) == (h, "ok"):
                     st.skipped += 1
                     continue
+                if known.get(key) == (h, "rejected"):
+                    # an input rejected before, unchanged: its row is in the rejected table
+                    # already; it is reported again (and the exit code says so) but not rewritten
+                    st.rejected += 1
+                    st.rejected_again += 1
+                    self.seen_rejected.add(key)
+                    continue
+                if isinstance(item, Record) and "bad_date" in item.extra:
+                    st.bad_dates += 1
+                    st.bad_date_example = st.bad_date_example or (item.doc_id, item.extra["bad_date"])
                 if isinstance(item, Record):
                     item.extra["key"] = key
                     recs.append(item)
@@ -249,7 +288,9 @@ class _Run:
                         self.commit(res)
                 except BrokenProcessPool as e:  # a worker died (out of memory, segfault, killed)
                     raise make(RunError, "E204", error=str(e) or type(e).__name__) from None
-            if st.batches == 0:  # every table gets a part in every run, even empty
+            if st.batches == 0 and not self.manifest.committed_parts():
+                # a first run with nothing to write still creates every table (empty, with
+                # its schema) so that readers find them; a later no-op run writes nothing
                 stage_part(self.out, st.run_id, "part-00000", empty_blobs(self.compression), opts.durable)
                 publish_part(self.out, st.run_id, "part-00000", opts.durable)
                 self.manifest.commit_part(st.run_id, "part-00000", [])
@@ -270,6 +311,10 @@ class _Run:
         workers = opts.workers or default_workers()
         mc = opts.inputs.max_chars
         if opts.engine == "local" and (workers == 1 or exhausted):
+            if workers > 1 and opts.workers:
+                self.stats.notes.append(
+                    f"{n_docs} document(s) to process: ran in this process, not in {workers} workers "
+                    f"(worker processes start from {opts.in_process_below} documents, where they pay off)")
             return InProcessEngine(self.cfg, mc)
         drop_nlp()  # validated: the driver needs no pipeline of its own
         if opts.engine == "dask":
@@ -347,6 +392,12 @@ class Progress:
             self.bar = None
 
 
+# Speakers the summary ranks: named people and bodies.  Anonymous sources (المصادر) and
+# documents (التقرير، البيان) are counted on their own lines: they used to top the list.
+NAMED_TYPES = ("person", "organization", "group", "agency")
+APART_TYPES = (("anonymous", "anonymous sources"), ("document", "documents"))
+
+
 def summary(stats: dict) -> str:
     kinds = stats.get("kinds") or Counter()
     speakers = stats.get("speakers") or Counter()
@@ -356,10 +407,28 @@ def summary(stats: dict) -> str:
              + (f" + {nested} nested" if nested else "") + ", "
              f"{stats['rejected']} rejected -> {stats['out']}",
              f"run {stats['run_id']}: processed {stats['processed']}, skipped as unchanged {stats['skipped']}, "
-             f"rejected {stats['rejected']}, {stats['seconds']:.1f} s"
+             f"rejected {stats['rejected']}"
+             + (f" ({stats['rejected_again']} unchanged since an earlier run)" if stats.get("rejected_again") else "")
+             + f", {stats['seconds']:.1f} s"
              + (f" ({stats['engine']} engine, {stats['workers']} worker(s))" if stats.get("engine") else "")]
-    if speakers:
-        lines.append("top speakers:")
-        for name, n in speakers.most_common(5):
+    by_type: dict[str, Counter] = {}
+    for key, n in speakers.items():
+        name, typ = key if isinstance(key, tuple) else (key, "unknown")
+        by_type.setdefault(typ, Counter())[name] += n
+    named = Counter()
+    for typ in NAMED_TYPES:
+        named.update(by_type.get(typ, {}))
+    if named:
+        lines.append("top speakers (people and organisations):")
+        for name, n in named.most_common(5):
             lines.append(f"  {n:4d}  {name}")
+    for typ, label in APART_TYPES:
+        c = by_type.get(typ)
+        if c:
+            top = ", ".join(f"{name} {n}" for name, n in c.most_common(3))
+            lines.append(f"  {label}: {sum(c.values())} quotes ({top})")
+    if stats.get("bad_dates"):
+        doc_id, value = stats.get("bad_date_example") or ("?", "?")
+        lines.append(f"warning: {stats['bad_dates']} date(s) could not be read and were left null "
+                     f"(e.g. {value!r} in {doc_id}); dates are read as ISO 8601, DD/MM/YYYY or RFC 2822")
     return "\n".join(lines)

@@ -6,11 +6,17 @@ import pyarrow as pa
 STR = pa.string()
 I32 = pa.int32()
 
+TS = pa.timestamp("us", tz="UTC")
+
+# outlet: the outlet's name (lexicons/outlets.toml), else the value as given, which
+# outlet_id keeps (the slug, e.g. aawsat); date: UTC (an input date without a zone is
+# taken as UTC); record_sha256: the manifest's fingerprint of the record as read (text
+# and metadata), from which a damaged manifest is rebuilt.
 DOCUMENTS = pa.schema([
     ("doc_id", STR), ("source_path", STR), ("title", STR), ("url", STR), ("outlet", STR),
-    ("date", STR), ("text", STR), ("n_chars", I32), ("n_sentences", I32), ("n_quotes", I32),
-    ("relayed_by", pa.list_(STR)), ("content_sha256", STR), ("pipeline_version", STR),
-    ("processed_at", pa.timestamp("us", tz="UTC")),
+    ("outlet_id", STR), ("date", TS), ("text", STR), ("n_chars", I32), ("n_sentences", I32),
+    ("n_quotes", I32), ("relayed_by", pa.list_(STR)), ("content_sha256", STR), ("record_sha256", STR),
+    ("pipeline_version", STR), ("processed_at", TS),
 ])
 
 SENTENCES = pa.schema([
@@ -30,9 +36,12 @@ SPEAKERS = pa.schema([
     ("aliases", pa.list_(STR)), ("n_quotes", I32), ("speaker_key", STR), ("title", STR),
 ])
 
+# source: the normalised name (واس for «وكالة الأنباء السعودية»); source_text: exactly
+# text[start:end]; is_publisher: the source is the document's own outlet (null when the
+# outlet is unknown).
 SOURCES = pa.schema([
-    ("doc_id", STR), ("quote_id", STR), ("hop", I32), ("source", STR), ("source_type", STR),
-    ("relation", STR), ("start", I32), ("end", I32),
+    ("doc_id", STR), ("quote_id", STR), ("hop", I32), ("source", STR), ("source_text", STR),
+    ("source_type", STR), ("relation", STR), ("start", I32), ("end", I32), ("is_publisher", pa.bool_()),
 ])
 
 REJECTED = pa.schema([
@@ -61,6 +70,8 @@ def _with_pandas_metadata(schema: pa.Schema) -> pa.Schema:
             return "datetimetz", "datetime64[us, UTC]"
         if pa.types.is_list(t):
             return "list[unicode]", "object"
+        if pa.types.is_boolean(t):
+            return "bool", "boolean"
         return "unicode", "object"
 
     meta = {

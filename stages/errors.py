@@ -46,20 +46,32 @@ MESSAGES = {
     # input documents
     "E101": "empty document (no text)",
     "E102": "file could not be decoded as UTF-8, UTF-16 or Windows-1256",
-    "E103": "line {line} is not valid JSON: {error}",
-    "E104": "record has no text field (looked for {fields})",
+    "E103": "line {line} is not valid JSON: {error}.",
+    "E104": "record has no text field (looked for {fields}); its fields are: {columns}. "
+            "Name the text field with --text-field NAME (or text_fields in [input] of the configuration).",
     "E105": "document text is not a string but {type}",
     "E106": "document looks binary (NUL bytes or control characters)",
-    "E107": "input path not found or not a supported file: {path}",
+    "E107": "input path not found: {path}",
     "E108": "processing failed: {error}",
     "E109": "duplicate document id {doc_id} within this run (first seen in {first})",
-    "E110": "document is too large ({n_chars} characters, limit {limit})",
+    "E110": "document is too large ({size}; the limit is {limit:,} characters, see --max-chars)",
     "E111": "file could not be read as {kind}: {error}",
+    "E112": "field {field} holds a lone surrogate at position {pos} (near \"{value}\"), which is not valid Unicode",
+    "E113": "{path} is not a file type isnad reads ({suffixes}){hint}",
+    "E114": "no input files in {path} (isnad reads {suffixes}){found}",
     # output / run state
     "E201": "output folder {path} is locked by another run (pid {pid}); wait for it or remove {lock} if that process is gone",
     "E202": "output folder {path} is not writable: {error}",
     "E203": "no isnad output under {path} (expected {table}/)",
     "E204": "a worker process failed ({error}); the batches committed so far are kept: run again to resume",
+    "E205": "the manifest {path} could not be read ({error}); it was moved to {backup} and rebuilt "
+            "from the tables in {out} ({n_docs} documents in {n_parts} batches)",
+    "E206": "{path} is {problem} (the manifest lists it with {rows} rows): its batch was removed and "
+            "its {n_docs} documents will be processed again when their input is read",
+    "E207": "could not write {path}: {error}; the batches committed so far are kept: free some space "
+            "(or raise the file-size limit) and run again to resume",
+    "E208": "the output in {path} was written by an older isnad (tables {tables}); "
+            "{n_files} part files were converted to the current schema",
     # backends
     "E301": "the stanza backend needs the stanza package: pip install '.[stanza]'",
     "E302": "Stanza Arabic models are not installed in {dir}; run: python run.py models download",

@@ -19,6 +19,7 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "isnad.toml
 LEXICON_KEYS = (
     "cues", "agencies", "titles", "organizations", "groups", "documents", "anonymous",
     "pronouns", "boundaries", "first_names", "according_stopwords", "name_introducers", "places",
+    "outlets",
 )
 
 
@@ -40,6 +41,14 @@ class Agency:
     name: str
     type: str
     keys: tuple[tuple[str, ...], ...]  # normalised word sequences that name it
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """A publishing outlet (outlets.toml): ``keys`` are the normalised name and aliases."""
+
+    name: str
+    keys: frozenset[str]
 
 
 @dataclass
@@ -76,7 +85,15 @@ class Lexicon:
     pronoun_object: frozenset[str] = frozenset()
     needs: dict[str, frozenset[str]] = field(default_factory=dict)
     object_lemmas: frozenset[str] = frozenset()
+    outlets: dict[str, Outlet] = field(default_factory=dict)  # id (lower case) or folded name -> outlet
     config: dict = field(default_factory=dict)
+
+    def outlet(self, value: str | None) -> Outlet | None:
+        """The outlet an input's outlet field names (a slug, a domain or a name)."""
+        if not value:
+            return None
+        v = value.strip()
+        return self.outlets.get(v.lower()) or self.outlets.get(fold(v))
 
     def match_agency(self, words: list[str], i: int) -> tuple[Agency, int] | None:
         """Longest agency name starting at ``words[i]`` (normalised words, article
@@ -220,6 +237,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         for k in keys:
             index.setdefault(k[0], []).append(agency)
     comp = cues.get("complementiser", {})
+    outlets = _build_outlets(_read_toml(paths["outlets"], "outlets"), paths["outlets"])
     return Lexicon(
         cue_forms=_build_cues(cues, paths["cues"]),
         according_words=frozenset(fold(w) for w in cues.get("according", {}).get("words", [])),
@@ -253,10 +271,27 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),
         pronoun_object=frozenset(cues.get("pronoun_object", {}).get("lemmas", [])),
         needs={v["lemma"]: frozenset(fold(w) for w in v["needs"]) for v in cues.get("verb", []) if v.get("needs")},
+        outlets=outlets,
         config=cfg,
     )
 
 
+def _build_outlets(data: dict, path: Path) -> dict[str, Outlet]:
+    """``id`` (lower case) and normalised name/alias -> :class:`Outlet`."""
+    index: dict[str, Outlet] = {}
+    try:
+        for o in data.get("outlet", []):
+            names = [o["name"], *o.get("aliases", [])]
+            outlet = Outlet(o["name"], frozenset(fold(n) for n in names if n.strip()))
+            for i in o.get("ids", []):
+                index.setdefault(str(i).strip().lower(), outlet)
+            for k in outlet.keys:
+                index.setdefault(k, outlet)
+    except (KeyError, TypeError, AttributeError) as e:
+        raise make(ConfigError, "E005", path=path, error=f"outlet entry missing {e}") from None
+    return index
+
+
 def _default_name(key: str) -> str:
-    return {"cues": "cues.toml", "agencies": "agencies.toml",
+    return {"cues": "cues.toml", "agencies": "agencies.toml", "outlets": "outlets.toml",
             "according_stopwords": "stopwords_according.txt"}.get(key, f"{key}.txt")

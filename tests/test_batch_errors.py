@@ -28,10 +28,10 @@ def test_a_document_that_raises_is_rejected_and_the_batch_goes_on(tmp_path, monk
     nlp.add_pipe("isnad_test_boom", after="isnad_normalizer")
     real_rows = engines.doc_rows
 
-    def rows_fail_for_doc4(doc, rec):
+    def rows_fail_for_doc4(doc, rec, **kw):
         if rec.doc_id == str(rows[4]["id"]):
             raise ValueError("bad offsets")
-        return real_rows(doc, rec)
+        return real_rows(doc, rec, **kw)
 
     monkeypatch.setattr(engines, "doc_rows", rows_fail_for_doc4)
     try:

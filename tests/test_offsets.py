@@ -1,5 +1,7 @@
 """Offsets are the contract: every span the output records is exactly
 ``text[start:end]`` of the original document, with 0 <= start <= end <= len(text).
+Every table with offsets is covered: sentences (text), quotes (text, cue, speaker) and
+sources (source_text; ``source`` holds the normalised name, not the span).
 
 Checked on real articles (the first 300 of SaudiNewsNet, read from ../shared/data;
 skipped when the data is missing) and on synthetic texts full of diacritics,
@@ -111,6 +113,8 @@ def check_doc(rec: Record, doc) -> list[str]:
     for r in rows["sources"]:
         if not _in_bounds(r["start"], r["end"], n) or r["start"] == r["end"]:
             bad.append(f"source {r['quote_id']} hop {r['hop']} {r['start']}..{r['end']}")
+        elif text[r["start"]:r["end"]] != r["source_text"]:  # `source` is the normalised name
+            bad.append(f"source {r['quote_id']} hop {r['hop']} source_text")
     for q, span in zip(doc._.isnad_quotes, doc.spans["isnad_quotes"]):
         if not (span.start_char <= q.ostart and q.oend <= span.end_char):
             bad.append(f"spaCy span {span.start_char}..{span.end_char} does not cover {q.ostart}..{q.oend}")
@@ -160,7 +164,31 @@ def test_sources_point_at_the_named_outlet(synthetic_docs):
     rows = doc_rows(doc, rec)["sources"]
     assert rows
     for r in rows:
-        assert "واس" in rec.text[r["start"]:r["end"]]
+        assert "واس" in rec.text[r["start"]:r["end"]] == r["source_text"]
+
+
+def test_sources_name_and_span_differ_when_the_text_spells_it_out(nlp):
+    text = "وقال الوزير لوكالة الأنباء السعودية إن الاتفاق سيوقع قريبا."
+    rows = doc_rows(nlp(text), Record("d", text))["sources"]
+    (r,) = [r for r in rows if r["source"] == "واس"]
+    assert r["source_text"] == text[r["start"]:r["end"]] and "الأنباء السعودية" in r["source_text"]
+
+
+def test_publisher_is_flagged_and_the_outlet_slug_named(nlp):
+    text = ("الرياض - واس\nوقال وزير الخارجية لـ«الشرق الأوسط» إن المملكة تدعم الحل السياسي. "
+            "ونقلت رويترز عن مصدر قوله إن الاجتماع تأجل.")
+    doc = nlp(text)
+    rows = doc_rows(doc, Record("d", text, outlet="aawsat"))
+    assert (rows["documents"][0]["outlet"], rows["documents"][0]["outlet_id"]) == ("الشرق الأوسط", "aawsat")
+    flags = {(r["source"], r["is_publisher"]) for r in rows["sources"]}
+    assert ("الشرق الأوسط", True) in flags and ("رويترز", False) in flags and ("واس", False) in flags
+    was = {(r["source"], r["is_publisher"]) for r in doc_rows(doc, Record("d", text, outlet="was"))["sources"]}
+    assert ("واس", True) in was and ("الشرق الأوسط", False) in was
+    unknown = doc_rows(doc, Record("d", text))
+    assert unknown["documents"][0]["outlet"] is None
+    assert all(r["is_publisher"] is None for r in unknown["sources"])
+    other = doc_rows(doc, Record("d", text, outlet="Some Paper"))
+    assert other["documents"][0]["outlet"] == "Some Paper" and other["documents"][0]["outlet_id"] == "Some Paper"
 
 
 # --------------------------------------------------------- Parquet round trip

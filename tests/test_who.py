@@ -1,6 +1,8 @@
 """`run.py who`: every quote by one speaker, across documents, with spelling variants."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 
@@ -30,7 +32,8 @@ def out(tmp_path_factory):
     from pipeline.runner import run_batch
     d = tmp_path_factory.mktemp("who")
     src = d / "articles.jsonl"
-    src.write_text("".join(json.dumps({"id": i, "source": o, "date": dt, "title": i, "text": t},
+    src.write_text("".join(json.dumps({"id": i, "source": o, "date": dt, "title": i, "text": t,
+                                       "url": f"https://example.org/{i}"},
                                       ensure_ascii=False) + "\n" for i, o, dt, t in ARTICLES),
                    encoding="utf-8")
     run_batch([str(src)], d / "out", None)
@@ -85,7 +88,7 @@ def test_surname_finds_full_name_across_documents_and_implicit_quotes(out):
     implicit = [r for r in rows if r["speaker"] is None]
     assert [r["quote"] for r in implicit] == ["الرياض لن تتردد في حماية أمنها"]
     first = rows[0]  # oldest first
-    assert (first["date"], first["outlet"]) == ("2015-03-01", "spa")
+    assert (first["date"].isoformat(), first["outlet"]) == ("2015-03-01T00:00:00+00:00", "spa")
     assert first["sentence"].startswith("وقال وزير الخارجية السعودي عادل الجبير")
 
 
@@ -141,6 +144,9 @@ def test_cli_json_csv_limit(out, capsys):
     assert cli_main(["who", "الجبير", "--out", str(out), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("date,outlet,doc_id") and len(lines) == 5
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    assert all(r["url"] == f"https://example.org/{r['doc_id']}" and r["title"] == r["doc_id"] for r in rows)
+    assert rows[0]["date"] == "2015-03-01T00:00:00+00:00"
 
 
 def test_cli_no_output_folder(tmp_path, capsys):

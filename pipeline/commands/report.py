@@ -14,7 +14,10 @@ Every highlighted element carries ``data-quote-id`` (and quotes ``data-kind``,
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -112,6 +115,28 @@ class QuoteView:
                 f"الثقة: {self.confidence:.2f} · القاعدة: {self.method}")
 
 
+_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f<>\"']+", re.I)
+
+
+def safe_link(url: str | None) -> str | None:
+    """``url`` when it may be a link: http(s) only.  A ``javascript:``, ``data:`` or
+    any other scheme (or a URL with spaces or control characters, which browsers strip
+    before reading the scheme: ``java\tscript:``) is shown as text, never linked."""
+    if not url:
+        return None
+    return url if _LINK.fullmatch(url) else None
+
+
+def show_date(v) -> str | None:
+    """``2015-07-21 02:51 UTC`` (documents.date is a UTC timestamp; older outputs hold text)."""
+    v = _none(v)
+    if v is None:
+        return None
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d") if (v.hour, v.minute) == (0, 0) else v.strftime("%Y-%m-%d %H:%M UTC")
+    return str(v)
+
+
 @dataclass
 class DocView:
     doc_id: str
@@ -122,6 +147,10 @@ class DocView:
     relayed_by: list[str]
     html: str = ""
     quotes: list[QuoteView] = field(default_factory=list)
+
+    @property
+    def link(self) -> str | None:
+        return safe_link(self.url)
 
 
 @dataclass
@@ -280,7 +309,7 @@ def build(out: Path, doc_ids: list[str] | None = None, max_docs: int | None = No
     entries: dict[str, SpeakerEntry] = {}
     for r in docs_df.itertuples():
         did = str(r.doc_id)
-        v = DocView(doc_id=did, title=_none(r.title), outlet=_none(r.outlet), date=_none(r.date),
+        v = DocView(doc_id=did, title=_none(r.title), outlet=_none(r.outlet), date=show_date(r.date),
                     url=_none(r.url), relayed_by=_list(r.relayed_by), quotes=by_doc.get(did, []))
         v.html = highlight(str(r.text), v.quotes)
         for q in v.quotes:
@@ -349,6 +378,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    path = write_report(args.out, args.doc, args.max_docs or None)
+    try:
+        path = write_report(args.out, args.doc, args.max_docs or None)
+    except OSError as e:  # a read-only output folder (or disk), a full disk
+        target = getattr(e, "filename", None) or args.out / "report"
+        code = "E207" if e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) else "E202"
+        err = make(RunError, code, path=target, error=e.strerror or str(e)) if code == "E207" else \
+            make(RunError, code, path=args.out, error=f"{e.strerror or e} ({target}); the report is written "
+                                                       f"to OUT/report/, so OUT must be writable")
+        print(f"isnad report: {err}", file=sys.stderr)
+        return 1 if code == "E207" else 2
     print(f"isnad report: {path}")
     return 0

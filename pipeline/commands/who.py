@@ -211,6 +211,7 @@ def find_quotes(out: Path, query: str) -> list[dict]:
         raise OutputError(f"{out} has no isnad output (expected Parquet files under {out / 'quotes'}/); "
                           f"run `python run.py INPUT --out {out}` first")
     con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")  # documents.date is a UTC timestamp: show it as such
     quotes, speakers = _scan(globs["quotes"]), globs["speakers"] and _scan(globs["speakers"])
 
     # 1. distinct name strings, prefiltered, then matched exactly on normalised words
@@ -342,7 +343,7 @@ def print_table(rows: list[dict], shown: list[dict], query: str, outlets: int, s
             who += f"  [{_clip(r['speaker'], 60)}]"
         elif not r["speaker"]:
             who += "  [implicit]"
-        print(f"{i:>{w}}. {r['date'] or '-':<10}  {r['outlet'] or '-':<14}  {r['quote_id']}", file=stream)
+        print(f"{i:>{w}}. {day(r['date']):<10}  {r['outlet'] or '-':<14}  {r['quote_id']}", file=stream)
         pad = " " * (w + 2)
         print(f"{pad}speaker:  {who}", file=stream)
         print(f"{pad}relay:    {r['chain'] or '-'}", file=stream)
@@ -358,8 +359,20 @@ def count_line(n: int, query: str, outlets: int) -> str:
             f"in {outlets} outlet{'s' if outlets != 1 else ''}")
 
 
+def day(v) -> str:
+    """``2015-03-01`` for a timestamp (or the text of an older output's string date)."""
+    if v is None:
+        return "-"
+    return v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v)[:10]
+
+
+def iso(v):
+    """A timestamp as ISO 8601 (``2015-03-01T02:51:32+00:00``) for CSV and JSON."""
+    return v.isoformat() if hasattr(v, "isoformat") else v
+
+
 CSV_COLS = ("date", "outlet", "doc_id", "quote_id", "speaker_name", "speaker", "kind", "cue",
-            "chain", "quote", "sentence", "confidence")
+            "chain", "quote", "sentence", "confidence", "title", "url")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -398,12 +411,13 @@ def main(argv: list[str] | None = None) -> int:
     shown = rows if args.limit is None else rows[: args.limit]
     outlets = len({r["outlet"] for r in rows if r["outlet"]})
     if args.format == "json":
-        json.dump(shown, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        json.dump([dict(r, date=iso(r["date"])) for r in shown], sys.stdout, ensure_ascii=False, indent=1,
+                  default=str)
         print()
     elif args.format == "csv":
         wr = csv.DictWriter(sys.stdout, fieldnames=CSV_COLS, extrasaction="ignore")
         wr.writeheader()
-        wr.writerows(shown)
+        wr.writerows(dict(r, date=iso(r["date"])) for r in shown)
     else:
         print_table(rows, shown, args.name, outlets)
     if args.format != "table":
