@@ -360,7 +360,8 @@ class _Ctx(Bounds, OtherForms):
             for off, ch in enumerate(gap):
                 pos = prev_end + off
                 m = self.mark_at.get(pos)
-                if m is not None and not m.used and (j - j0 <= 6 or cue.lemma == "قال"):
+                if m is not None and not m.used and (j - j0 <= 6 or cue.lemma == "قال") \
+                        and not self._name_in_frame(m, e):
                     # far from the cue, a mark is part of an object (أكد الجبير حرص الرياض
                     # على تطوير علاقاتها «بشكل جيد»), not the quote itself
                     return ("mark", j, m.start, m)
@@ -412,6 +413,32 @@ class _Ctx(Bounds, OtherForms):
             prev_end = words.ends[j]
             j += 1
         return None
+
+    def _name_in_frame(self, m: Mark, e: int) -> bool:
+        """وأوضح المشرف على الفعاليات «تلي ماتش» بدر الذربان أن …، وأكد بالمر في البيان
+        الذي نشرته «ستار تريبيون» …: «…»: a short marked span after which the frame goes
+        on to its opener (a complementiser, a colon or another mark) with no comma and no
+        cue between is a name in marks, not the quotation."""
+        if m.close_at is None or len(self.text[m.start:m.end].split()) > 4:
+            return False
+        words, text = self.words, self.text
+        j = words.first_at_or_after(m.close_at + 1)
+        prev_end = m.close_at + 1
+        for t in range(j, min(len(words), j + 10)):
+            if words.starts[t] >= e:
+                return False
+            gap = text[prev_end:words.starts[t]]
+            if any(ch in gap for ch in "،,.؛;!؟?"):
+                return False
+            if ":" in gap or any(words.starts[t] - 1 - k in self.speech_opens for k in range(len(gap))):
+                return t > j  # the frame went on over a word at least
+            f = words.forms[t]
+            if words.starts[t] in self.cue_starts:
+                return False
+            if f in self.lex.complementisers:
+                return t > j
+            prev_end = words.ends[t]
+        return False
 
     def _is_prep(self, f: str, prep: str) -> bool:
         if prep == "ب":

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
 from .model import Cue
-from .words import Words, strip_conj
+from .words import Words, bare, strip_conj
 
 
 # name particles: a cue-looking word after them is part of a name (علي بن أبي طالب)
@@ -53,6 +53,9 @@ class CueFinder:
         base |= {w + suf for w, f in lex.cue_forms.items() if f.kind == "verb" and not f.imperfect
                  and f.lemma in lex.pronoun_object for suf in OBJECT_SUFFIXES}
         self._norm = None
+        # who can follow a form in [strict] source_after (عبر الرئيس): people and bodies, not
+        # places or media (عبر الرياض، عبر حسابه)
+        self._heads = (lex.titles | lex.organizations | lex.groups | lex.anonymous) - lex.places - lex.media_heads
         self.starters = frozenset(base | {c + w for w in base for c in ("و", "ف")})
 
     def __call__(self, doc: Doc) -> Doc:
@@ -103,6 +106,11 @@ class CueFinder:
             prev = forms[i - 1] if i else ""
             if prev in NAME_PARTICLES:
                 continue  # علي بن أبي طالب: a name, not the verb طالب
+            if (w in lex.source_after or b in lex.source_after) and not (
+                    i + 1 < n and self._source_word(forms[i + 1])):
+                continue  # عبر الحدود، عبر حسابه: "via"; وعبر الرئيس عن …: a cue
+            if prev.isdigit() and not words.gap(i - 1, i).strip(" \t"):
+                continue  # أكثر من 400 طالب وطالبة: a counted noun, not a verb
             if w in NOT_ACCORDING:
                 continue
             if b in according or w in according:
@@ -126,6 +134,8 @@ class CueFinder:
             if f is not None and f.kind == "participle" and strip_conj(prev) in ("كان", "يكون", "تكون", "ليس", "بات") \
                     and not any(ch in words.gap(i - 1, i) for ch in "،,.:؛"):
                 f = None  # وكان لافتا حضور …: an adjective, not a cue
+            if f is not None and f.kind == "participle" and i > 0 and any(ch in words.gap(i - 1, i) for ch in "-–ـ"):
+                f = None  # سبق- متابعة: a byline ("follow-up"), not a participle of speech
             if f is not None and f.kind == "participle" and out and out[-1].word_end == words.ends[i - 1] \
                     and out[-1].kind == "verb":
                 f = None  # ويقول معلقا: / وأضاف قائلا: — the participle qualifies the verb before it
@@ -139,6 +149,11 @@ class CueFinder:
                 out.append(Cue(words.starts[i], words.ends[i], f.lemma, f.kind, f.prep, f.feminine, f.plural,
                                f.imperfect, word_end=words.ends[i]))
         return out
+
+    def _source_word(self, f: str) -> bool:
+        lex = self.lex
+        b = bare(f)
+        return any(v in self._heads for v in (f, b, "ال" + b)) or b in lex.first_names
 
     def _last_char(self, words: Words, i: int) -> str:
         norm = self._norm

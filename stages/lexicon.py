@@ -80,6 +80,7 @@ class Lexicon:
     strict: frozenset[str] = frozenset()
     strict_lemmas: frozenset[str] = frozenset()
     strict_unless_named: frozenset[str] = frozenset()
+    source_after: frozenset[str] = frozenset()
     postposed: frozenset[str] = frozenset()
     addressee: frozenset[str] = frozenset()
     pronoun_object: frozenset[str] = frozenset()
@@ -267,6 +268,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
         strict_lemmas=frozenset(cues.get("strict", {}).get("lemmas", [])),
         strict_unless_named=frozenset(cues.get("strict", {}).get("unless_named", [])),
+        source_after=frozenset(fold(w) for w in cues.get("strict", {}).get("source_after", [])),
         postposed=frozenset(cues.get("postposed", {}).get("lemmas", [])),
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),
         pronoun_object=frozenset(cues.get("pronoun_object", {}).get("lemmas", [])),

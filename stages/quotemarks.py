@@ -114,7 +114,9 @@ class QuoteMarks:
         after_words = WORD.findall(after)[:2]
         # a marked span followed by a complementiser is a cue's subject: وقالت «إل جي
         # إلكترونيكس» إنها …، وأوردت «قناة العالم» الإيرانية أن …
-        if any(w in _COMPS for w in after_words):
+        # (a second word only behind an adjective: not «نحن مستعدون» وأضاف أن …)
+        if after_words and (after_words[0] in _COMPS or len(after_words) > 1 and after_words[1] in _COMPS
+                            and fold(after_words[0]).startswith("ال")):
             return True
         # a marked span followed by "، قال X" is speech: “نحن مستعدون للحوار”، قال الرئيس
         if _CUE_AFTER.match(after):

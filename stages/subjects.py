@@ -29,6 +29,8 @@ from .words import Words, definite, strip_conj
 CLAUSE_OPENERS = {"ثم", "كما", "وقد", "قد", "فقد", "لقد", "حيث", "بعدما", "عندما", "حينما", "فيما", "بينما",
                   "وحين", "حين", "اذ", "واذ", "بعد", "وبعد", "لما", "ولما", "كذلك", "وكذلك", "ايضا", "بدوره",
                   "بدورها", "جهته", "جهتها", "جانبه", "جانبها", "ناحيته", "ناحيتها", "ناحيه"}
+# قد / لقد always precede a verb (وقد عبر والد الشهيد عن …: عبر is the verb, not "via")
+QAD = {"قد", "وقد", "فقد", "لقد", "ولقد"}
 # a demonstrative object between verb and subject: أوضح ذلك المتحدث الرسمي …
 DEMONSTRATIVES = {"ذلك", "هذا", "هذه", "ذاك", "تلك"}
 # a topic: أما X ف… (the subject comes first, the verb after ف)
@@ -37,7 +39,8 @@ TOPIC = {"اما", "واما"}
 NOT_VERBS = {"هذا", "هذه", "ذلك", "تلك", "هناك", "هنا", "وهذا", "وهذه", "وذلك", "وهناك", "كل", "وكل", "بعض",
              "وبعض", "غير", "اكثر", "اقل", "نحو", "حوالي", "قرابه", "منها", "منه", "ومنها", "ومنه", "لكن",
              "ولكن", "لكنه", "لكنها", "ولكنه", "ولكنها", "كما", "ثم", "او", "ام", "اي", "ايه", "الا", "سوي",
-             "مثل", "يذكر", "يشار", "يجدر", "الجدير", "وتجدر", "تجدر", "يذكر", "ويذكر", "ويشار"}
+             "مثل", "يذكر", "يشار", "يجدر", "الجدير", "وتجدر", "تجدر", "ويذكر", "ويشار",
+             "شرق", "غرب", "شمال", "جنوب", "وسط", "جنوبي", "شمالي", "شرقي", "غربي"}
 MAX_WINDOW_CHARS = 1200  # how far back an implicit speaker's antecedent is looked for
 MAX_SUBJECTS = 40  # and at most this many clause openings
 
@@ -111,7 +114,8 @@ class SubjectFinder:
                     out.append(Subject(sp[0], sp[1], "", False))
                 i += 1
                 continue
-            if f in CLAUSE_OPENERS or not self._verbish(f):
+            after_qad = i > 0 and forms[i - 1] in QAD
+            if f in CLAUSE_OPENERS or not (after_qad and f not in self.lex.complementisers or self._verbish(f)):
                 i += 1
                 continue
             j = i + 1
@@ -139,4 +143,7 @@ class SubjectFinder:
         lex = self.lex
         if f in lex.pronouns or f in lex.places or strip_conj(f) in lex.places:
             return False  # a pronoun resolves elsewhere; a place here is where, not who
+        if f[:1] in "بلك" and not definite(f[1:]) and len(f) > 3 and not self.np.is_source_word(f[1:]) \
+                or f.startswith(("بال", "لل", "كال")):
+            return False  # وعلاقتها [بسوق العمل]: a subject never stands behind a preposition
         return self.np.is_source_word(f) or lex.match_agency(words.forms, i) is not None

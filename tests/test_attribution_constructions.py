@@ -92,6 +92,31 @@ CASES = [
     Case("neg-talaba-students", "واستقبلت الجامعة طلبة الدراسات العليا في القاعة الكبرى.", None, None, None),
     Case("neg-dawahu-lawsuit", "ورفضت المحكمة دعواه ضد الشركة لعدم الاختصاص.", None, None, None),
     Case("neg-ilman-bi-anna", "وتم افتتاح المعرض أمس، علما بأن الدخول مجاني للجميع.", None, None, None),
+    # عبر is a cue only before a named source; otherwise "via"
+    Case("abbara-an-named", "وعبر رئيس النادي الأستاذ محمد القاسم عن سعادته بهذه الرعاية الكريمة.",
+         "محمد القاسم", "وعبر", "سعادته بهذه الرعاية الكريمة"),
+    Case("neg-abra-via", "ووجه العامري نداء عبر «الرياض» إلى الانقلابيين بالانسحاب من القاعدة.",
+         "العامري", "ووجه", "الانسحاب من القاعدة"),
+    # a number before a cue-looking word makes it a counted noun (400 طالب)
+    Case("neg-counted-noun", "واستقبلت الكلية أكثر من 400 طالب وطالبة من الطلاب الجدد بالبرامج الصيفية.",
+         None, None, None),
+    # a byline participle after a dash is no cue: سبق- متابعة:
+    Case("neg-byline-mutabaa", "عبدالحكيم شار- سبق- متابعة: استبشر اليمنيون بعودة نائب الرئيس إلى عدن اليوم.",
+         None, None, None),
+    # the oblique plural is a source head too (بحسب الباحثين = الباحثون)
+    Case("according-oblique-plural", "وبحسب الباحثين، فإن منافع الطماطم تزيد بعد الطهي بشكل كبير.",
+         "الباحثين", "وبحسب", "منافع الطماطم تزيد بعد الطهي بشكل كبير"),
+    Case("neg-wifq-directives", "وتستمر الفعاليات طيلة الشهر الحالي وفق توجيهات أمير المنطقة.", None, None, None),
+    # a short name in marks inside the frame is not the quotation
+    Case("name-mark-inside-frame",
+         "وأوضح المشرف على الفعاليات «تلي ماتش» بدر الذربان أن هذه الألعاب تناسب مختلف الفئات العمرية.",
+         "المشرف على الفعاليات", "وأوضح", "هذه الألعاب تناسب مختلف الفئات العمرية"),
+    Case("outlet-mark-then-colon-quote",
+         "وأكد بالمر في البيان الذي نشرته «ستار تريبيون» التي تصدر في مينيسوتا: «لقد استعنت بمرشدين متخصصين».",
+         "بالمر", "وأكد", "لقد استعنت بمرشدين متخصصين", "direct"),
+    # … and a short quotation followed by another cue stays speech
+    Case("short-quote-then-next-cue", "وقال الوزير «نحن مستعدون للمباراة» وأضاف أن الاستعدادات اكتملت.",
+         "الوزير", "وقال", "نحن مستعدون للمباراة", "direct"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
