@@ -32,7 +32,7 @@ def _opts(**kw) -> RunOptions:
     return RunOptions(workers=1, progress=False, quiet=True, **kw)
 
 
-def _ratio(fn, make, n: int, factor: int = 4) -> float:
+def _ratio(fn, make, n: int, factor: int = 8) -> float:
     """time(factor * n) / time(n), best of three each, measured in this one run: a
     linear step stays near ``factor``, a quadratic one near its square."""
     def best(k):
@@ -51,9 +51,11 @@ def _ratio(fn, make, n: int, factor: int = 4) -> float:
 @pytest.mark.parametrize("shape", ["<!--", "<script>", "<style x=1>", "<p", "<head a", "<br ", "&amp;<!-- "])
 def test_html_cleanup_is_linear(shape):
     """``<p>`` + ``<!--`` x 40,000 took 24 s (each unclosed opener rescanned to the end).
-    Four times the input must take less than 2.5x per doubling (6.25x), quadratic is 16x."""
-    ratio = _ratio(clean_html, lambda k: "<p>" + shape * k, 20_000)
-    assert ratio < 6.25, f"{shape!r}: four times the input took {ratio:.1f}x the time"
+    Eight times the input (three doublings) must take less than 2.5x per doubling
+    (15.6x); a quadratic step takes 64x.  Eight times, not two: on a busy machine the
+    noise of one doubling is as large as the margin."""
+    ratio = _ratio(clean_html, lambda k: "<p>" + shape * k, 30_000)
+    assert ratio < 2.5 ** 3, f"{shape!r}: eight times the input took {ratio:.1f}x the time"
 
 
 def test_html_cleanup_keeps_its_meaning():
