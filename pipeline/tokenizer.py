@@ -35,6 +35,8 @@ from spacy.util import registry
 
 from stages.normalizer import TEXT_KEY
 
+from .lexattrs import faster
+
 # what the normaliser removes for matching (stages.textnorm._REMOVED_CLASS) apart from
 # tatweel, which is a letter (\w) already: they stay inside the word they touch
 _INNER = "\u064b-\u065f\u0670\u06d6-\u06ed\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
@@ -97,7 +99,12 @@ class IsnadTokenizer:
 @registry.tokenizers("isnad.Tokenizer.v1")
 def create_tokenizer():
     """For ``spacy.blank("ar", config={"nlp": {"tokenizer": {"@tokenizers":
-    "isnad.Tokenizer.v1"}}})`` and saved pipelines."""
+    "isnad.Tokenizer.v1"}}})`` and saved pipelines.
+
+    It also gives the vocabulary faster lexical attribute functions with the same
+    values (:mod:`pipeline.lexattrs`): creating the lexemes of new words is most of
+    what building a Doc costs."""
     def make(nlp):
+        nlp.vocab.lex_attr_getters = faster(nlp.vocab.lex_attr_getters)
         return IsnadTokenizer(nlp.vocab)
     return make
