@@ -19,6 +19,7 @@ from .words import Words, bare, strip_conj
 NAME_PARTICLES = {"بن", "ابن", "ابو", "ابي", "عبد", "ام", "بنت"}
 RELATIVE = {"ما", "مما", "بما", "فيما"}
 NOT_ACCORDING = {"فحسب"}  # "only", not ف + حسب
+NAMED_FORMS = {"يدعي", "تدعي"}
 OBJECT_SUFFIXES = ("هما", "هم", "ها", "ه", "ني", "نا", "كم")
 
 
@@ -109,6 +110,8 @@ class CueFinder:
             if (w in lex.source_after or b in lex.source_after) and not (
                     i + 1 < n and self._source_word(forms[i + 1])):
                 continue  # عبر الحدود، عبر حسابه: "via"; وعبر الرئيس عن …: a cue
+            if b in NAMED_FORMS and self._last_char(words, i) == "ى":
+                continue  # رجل يُدعى محمد: "is called", not يدّعي "claims"
             if prev.isdigit() and not words.gap(i - 1, i).strip(" \t"):
                 continue  # أكثر من 400 طالب وطالبة: a counted noun, not a verb
             if w in NOT_ACCORDING:

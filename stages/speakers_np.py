@@ -31,6 +31,11 @@ MAX_MENTION_WORDS = 22
 # verbal nouns of the derived verb forms (استفعال، افتعال، انفعال، تفعيل، إفعال), indefinite:
 # استعادة، انضمام، اعتماد، تفعيل، إطلاق — they open an object, names rarely look like them
 MASDAR = re.compile(r"^(است..ا.|ا.ت.ا.|ان..ا.|ت..ي.|ا..ا.)(ه|ات)?$")
+# "is called" (يُدعى، يسمّى), spelled with ى: the name after it belongs to the mention
+# (يدّعي "claims" is spelled with ي and stays a cue)
+NAMED = {"يدعي", "تدعي", "يسمي", "تسمي"}
+# the pronoun of a relative clause before its subject: بيانا كشفت فيه المصادر أن …
+RESUMPTIVE = {"فيه", "فيها", "خلاله", "خلالها", "عبره", "عبرها"}
 # كان and its sisters: وكانت نقابة الصحفيين قد أدانت (the subject stands between كان and قد)
 KAANA = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "بات", "باتت"}
 # words that govern the noun after them, which then cannot be a subject
@@ -66,6 +71,13 @@ class NounPhrases:
         if first in ("لي", "لنا", "له", "لها", "لهم") and j0 + 1 < min(n, jmax) and words.starts[j0 + 1] < e:
             j0 += 1  # وقال لي المدير إن …: the person spoken to comes before the subject
             first = forms[j0]
+        elif first in RESUMPTIVE and j0 + 1 < min(n, jmax) and words.starts[j0 + 1] < e:
+            j0 += 1  # بيانا كشفت [فيه] المصادر أن …: the relative's pronoun, then the subject
+            first = forms[j0]
+        else:
+            told = self._told_to_first(words, j0, min(n, jmax), e)
+            if told is not None:
+                j0, first = told, forms[told]  # وقالت لـ"الشرق الأوسط" مصادر مطلعة إن …
         cf0 = lex.cue_forms.get(first)
         if ((first.startswith("م") and first.endswith("ا") and len(first) >= 5) or (cf0 is not None and cf0.kind == "participle")) \
                 and not self.is_source_word(first) and j0 + 1 < min(n, jmax):
@@ -108,6 +120,11 @@ class NounPhrases:
                         [f[1:]] + forms[j + 1:j + 3], 0) or (f.startswith("لل") and lex.match_agency(
                         ["ا" + f[1:]] + forms[j + 1:j + 3], 0))):
                     break  # وقال مسؤول [لرويترز]: the outlet he spoke to, not part of him
+                if f in NAMED and words.orig_ends_with(j, "ى"):
+                    last = j  # رجل يُدعى محمد / شاب يسمى …: the name follows in the mention
+                    prev = f
+                    j += 1
+                    continue
                 cf = lex.cue_forms.get(f) or lex.cue_forms.get(strip_conj(f))
                 if cf is not None and f not in self.heads and f not in lex.first_names:
                     break  # وتابع الشيخ عبدالعزيز آل الشيخ [يقول]:
@@ -133,6 +150,30 @@ class NounPhrases:
             if close >= 0:
                 end = close + 1  # السوق المالية «تداول»: keep the name mark whole
         return words.starts[j0], end
+
+    def _told_to_first(self, words: Words, j0: int, jmax: int, e: int) -> int | None:
+        """Index of the subject after an outlet the words were told to, when the outlet
+        comes first: قالت لـ«الشرق الأوسط» مصادر …، قال لرويترز مسؤول … (None otherwise)."""
+        forms, text, lex = words.forms, words.text, self.lex
+        f = forms[j0]
+        if not f.startswith("ل"):
+            return None
+        if f == "ل":  # لـ«الشرق الأوسط»: the preposition stands alone before the mark
+            k, rest = j0 + 1, forms[j0 + 1:j0 + 5]
+        else:  # لرويترز، للشرق الأوسط
+            k, rest = j0, [f[1:]] + forms[j0 + 1:j0 + 4]
+        hit = lex.match_agency(rest, 0) if rest else None
+        if hit is None and k == j0 and f.startswith("لل"):
+            hit = lex.match_agency(["ا" + f[1:]] + forms[j0 + 1:j0 + 4], 0)
+        if hit is None:
+            return None
+        nxt = k + hit[1]
+        if nxt >= jmax or words.starts[nxt] >= e:
+            return None
+        gap = text[words.ends[nxt - 1]:words.starts[nxt]]
+        if any(ch in gap for ch in "،,:؛.("):
+            return None
+        return nxt if self.is_source_word(forms[nxt]) else None
 
     def _name_ali(self, words: Words, j: int) -> bool:
         """علي spelled with ي in a text that writes the preposition على with ى is the name

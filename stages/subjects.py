@@ -122,6 +122,8 @@ class SubjectFinder:
             if j < n and forms[j] in DEMONSTRATIVES:
                 j += 1  # أوضح ذلك المتحدث الرسمي للسجون …: the object comes first
             sp = self.np.mention(words, j, n, min(hi, sent_end(st)))
+            if sp is not None:
+                sp = self._trim(words, sp)
             if sp is not None and sp[1] <= hi and self._sourceish(words, sp):
                 cf = self.lex.cue_forms.get(f) or self.lex.cue_forms.get(strip_conj(f))
                 # a cue knows its agreement (لفت is masculine, its ت a root letter)
@@ -136,6 +138,24 @@ class SubjectFinder:
                 continue
             i += 1
         return out
+
+    def _trim(self, words: Words, sp: tuple[int, int]) -> tuple[int, int]:
+        """A subject ends before what the verb governs: فوجئ [المدرب] بقرار الإدارة،
+        اختتم [الأمير] كلمته (a prepositional phrase or a possessed noun after a definite
+        word is no part of the subject's name)."""
+        i = words.first_at_or_after(sp[0])
+        forms = words.forms
+        last = words.last_before(sp[1])
+        k = i + 1
+        while k <= last:
+            f, prev = forms[k], forms[k - 1]
+            if definite(prev) and not self.np.is_source_word(f) and f not in ("باسم", "بن", "ابن", "بنت") and (
+                    words.orig_ends_with(k, "ه") or f.endswith(("ها", "هم", "هما"))
+                    or f[:1] == "ب" and len(f) > 3 and not any(self.np.is_source_word(g) for g in forms[k + 1:last + 1])):
+                # (لـ stays: رئيس الاتحاد السعودي لكرة اليد تركي الخليوي is one title and name)
+                return sp[0], words.ends[k - 1]
+            k += 1
+        return sp
 
     def _sourceish(self, words: Words, sp: tuple[int, int]) -> bool:
         i = words.first_at_or_after(sp[0])

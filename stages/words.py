@@ -32,6 +32,11 @@ class Words:
     # rule can look at a spelling that folding erased (علي the name vs على)
     orig: str | None = None
 
+    def orig_ends_with(self, i: int, ch: str) -> bool:
+        """Does word ``i`` end with ``ch`` in the original spelling (ى vs ي, ة vs ه)?
+        Needs the original text with shared offsets; False without it."""
+        return self.orig is not None and self.orig[self.ends[i] - 1:self.ends[i]] == ch
+
     def orig_form(self, i: int) -> str | None:
         return self.orig[self.starts[i]:self.ends[i]] if self.orig is not None else None
 

@@ -42,6 +42,22 @@ CASES = [
     Case("participle-daiyan-addressee",
          "وقال الناطق باسم الرئاسة إن التصعيد خطير، داعيًا إسرائيل «للتوقف فورًا عن خلق هذه المناخات».",
          "الناطق باسم الرئاسة", "داعيًا", "للتوقف فورًا عن خلق هذه المناخات", "direct"),
+    # the outlet told comes before the subject; the relative's pronoun before the subject
+    Case("told-to-outlet-before-subject", 'وقالت لـ"الشرق الأوسط" مصادر مطلعة إن المفاوضات متعثرة.',
+         "مصادر مطلعة", "وقالت", "المفاوضات متعثرة", type="anonymous", exact=True),
+    Case("told-to-agency-prefixed-before-subject", "وقال لرويترز مسؤول أمريكي إن الضربات ستستمر.",
+         "مسؤول أمريكي", "وقال", "الضربات ستستمر", exact=True),
+    Case("resumptive-fihi-before-subject", "وأصدرت الوزارة بيانا كشفت فيه المصادر أن الخطة جاهزة.",
+         "المصادر", "كشفت", "الخطة جاهزة", exact=True),
+    # يُدعى "is called" (with ى) carries the name; يدّعي "claims" stays a cue
+    Case("yudaa-is-called", "وقال رجل يدعى محمد إن الشرطة لم تحضر.", "رجل يدعى محمد", "وقال", "الشرطة لم تحضر",
+         exact=True),
+    Case("yaddai-claims", "ويدعي المتهم أنه كان خارج البلاد.", "المتهم", "ويدعي", "كان خارج البلاد"),
+    # the subject of a narration verb ends before what the verb governs
+    Case("subject-ends-before-pp", "وقد فوجئ المدرب بقرار الإدارة، وقال إن القرار لم يناقش معه.",
+         "المدرب", "وقال", "القرار لم يناقش معه"),
+    Case("subject-ends-before-possessed-noun", "واختتم الأمير كلمته قائلا إن المملكة ماضية في طريقها.",
+         "الأمير", "قائلا", "المملكة ماضية في طريقها"),
     # ---- where content ends: a particle + cue starts a new statement
     Case("lakinnahu-akkada-ends-content",
          "وأكد الرئيس اليمني أن الحكومة تقف مع كل الخطوات الهادفة للسلام، لكنه أكد أيضاً أن الحل يمر بتنفيذ القرار الدولي.",
@@ -130,3 +146,19 @@ CASES = [
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_construction(nlp, case: Case):
     check(nlp, case)
+
+
+@pytest.mark.parametrize("text, cue, name", [
+    ("وقد فوجئ المدرب بقرار الإدارة، وقال إن القرار لم يناقش معه.", "وقال", "المدرب"),
+    ("واختتم الأمير كلمته قائلا إن المملكة ماضية في طريقها.", "قائلا", "الأمير"),
+    # a لـ phrase stays: it belongs to the title before the name
+    ("علق رئيس الاتحاد السعودي لكرة اليد تركي الخليوي على القرعة قائلاً: «المجموعة صعبة».", "قائلاً",
+     "تركي الخليوي"),
+])
+def test_implicit_speaker_named_by_trimmed_subject(nlp, text, cue, name):
+    """The resolved name of an implicit speaker is the subject alone, not what the
+    narration verb governs after it."""
+    doc = nlp(text)
+    hits = [q for q in doc._.isnad_quotes if text[q.ocue_start:q.ocue_end] == cue]
+    assert len(hits) == 1 and hits[0].speaker_start is None
+    assert hits[0].speaker_name == name
