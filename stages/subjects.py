@@ -151,11 +151,16 @@ class SubjectFinder:
             f, prev = forms[k], forms[k - 1]
             if definite(prev) and not self.np.is_source_word(f) and f not in ("باسم", "بن", "ابن", "بنت") and (
                     words.orig_ends_with(k, "ه") or f.endswith(("ها", "هم", "هما"))
-                    or f[:1] == "ب" and len(f) > 3 and not any(self.np.is_source_word(g) for g in forms[k + 1:last + 1])):
+                    or f[:1] == "ب" and len(f) > 3 and not any(self._person_word(g) for g in forms[k + 1:last + 1])):
                 # (لـ stays: رئيس الاتحاد السعودي لكرة اليد تركي الخليوي is one title and name)
                 return sp[0], words.ends[k - 1]
             k += 1
         return sp
+
+    def _person_word(self, f: str) -> bool:
+        """A title or a first name: a person's name may still follow."""
+        lex = self.lex
+        return f in lex.titles or strip_conj(f) in lex.titles or f in lex.first_names
 
     def _sourceish(self, words: Words, sp: tuple[int, int]) -> bool:
         i = words.first_at_or_after(sp[0])
