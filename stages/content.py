@@ -175,7 +175,10 @@ class _Ctx(Bounds, OtherForms):
         words = self.words
         i = words.first_at_or_after(q.speaker_start)
         while i < len(words) and words.starts[i] < q.speaker_end:
-            if self.lex.match_agency(words.forms, i) or words.forms[i] in self.lex.media_heads:
+            hit = self.lex.match_agency(words.forms, i)
+            # an outlet that is also a word or place (المركز الإحصائي لدول الخليج) counts in marks
+            if (hit and (not hit[0].ambiguous or any(ch in words.gap(i - 1, i) for ch in "«»“”\"'"))) \
+                    or words.forms[i] in self.lex.media_heads:
                 return True
             i += 1
         return False

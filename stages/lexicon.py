@@ -6,6 +6,7 @@ entry with :func:`stages.textnorm.fold`, and generates inflected cue forms.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,9 @@ class Agency:
     name: str
     type: str
     keys: tuple[tuple[str, ...], ...]  # normalised word sequences that name it
+    # spellings that name it only in a credit: (الفرنسية)، - الألمانية
+    credit_keys: tuple[tuple[str, ...], ...] = ()
+    ambiguous: bool = False  # also a word or a place (الحياة، الرياض): a relay only in marks or after a head
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,10 @@ class Lexicon:
     comp_preps: frozenset[str] = frozenset()
     agencies: tuple[Agency, ...] = ()
     agency_index: dict[str, list[Agency]] = field(default_factory=dict)  # first word -> agencies
+    credit_index: dict[str, list[Agency]] = field(default_factory=dict)  # first word -> credit-only spellings
     media_heads: frozenset[str] = frozenset()
+    # word lists of the relay stage (agencies.toml [relay]): triggers, told_to, published …
+    relay_words: dict[str, frozenset[str]] = field(default_factory=dict)
     titles: frozenset[str] = frozenset()
     organizations: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
@@ -96,15 +103,19 @@ class Lexicon:
         v = value.strip()
         return self.outlets.get(v.lower()) or self.outlets.get(fold(v))
 
-    def match_agency(self, words: list[str], i: int) -> tuple[Agency, int] | None:
+    def match_agency(self, words: list[str], i: int, credit: bool = False) -> tuple[Agency, int] | None:
         """Longest agency name starting at ``words[i]`` (normalised words, article
-        ``ال`` kept). Returns the agency and the number of words it covers."""
+        ``ال`` kept). Returns the agency and the number of words it covers. With
+        ``credit``, spellings that name an agency only in a credit count too."""
         best = None
-        for ag in self.agency_index.get(words[i], ()):
-            for key in ag.keys:
-                n = len(key)
-                if tuple(words[i:i + n]) == key and (best is None or n > best[1]):
-                    best = (ag, n)
+        for index, attr in ((self.agency_index, "keys"), (self.credit_index, "credit_keys")):
+            if attr == "credit_keys" and not credit:
+                break
+            for ag in index.get(words[i], ()):
+                for key in getattr(ag, attr):
+                    n = len(key)
+                    if tuple(words[i:i + n]) == key and (best is None or n > best[1]):
+                        best = (ag, n)
         return best
 
 
@@ -227,16 +238,20 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
     ag = _read_toml(paths["agencies"], "agencies")
     agencies = []
     index: dict[str, list[Agency]] = {}
+    credit_index: dict[str, list[Agency]] = {}
     for a in ag.get("agency", []):
         try:
             names = [a["name"], *a.get("aliases", [])]
-            keys = tuple(dict.fromkeys(tuple(fold(n).split()) for n in names if n.strip()))
-            agency = Agency(a["name"], a.get("type", "agency"), keys)
-        except (KeyError, TypeError) as e:
+            keys = tuple(dict.fromkeys(_name_key(n) for n in names if n.strip()))
+            credit_keys = tuple(dict.fromkeys(_name_key(n) for n in a.get("credit_aliases", []) if n.strip()))
+            agency = Agency(a["name"], a.get("type", "agency"), keys, credit_keys, bool(a.get("ambiguous", False)))
+        except (KeyError, TypeError, AttributeError) as e:
             raise make(ConfigError, "E005", path=paths["agencies"], error=f"agency entry missing {e}") from None
         agencies.append(agency)
         for k in keys:
             index.setdefault(k[0], []).append(agency)
+        for k in credit_keys:
+            credit_index.setdefault(k[0], []).append(agency)
     comp = cues.get("complementiser", {})
     outlets = _build_outlets(_read_toml(paths["outlets"], "outlets"), paths["outlets"])
     return Lexicon(
@@ -249,7 +264,10 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         comp_preps=frozenset(fold(w) for w in comp.get("preps", [])),
         agencies=tuple(agencies),
         agency_index=index,
+        credit_index=credit_index,
         media_heads=frozenset(fold(w) for w in ag.get("media_heads", {}).get("words", [])),
+        relay_words={k: frozenset(fold(w) for w in v) for k, v in ag.get("relay", {}).items()
+                     if isinstance(v, list)},
         titles=_read_list(paths["titles"], "titles"),
         organizations=_read_list(paths["organizations"], "organizations"),
         groups=_read_list(paths["groups"], "groups"),
@@ -292,6 +310,15 @@ def _build_outlets(data: dict, path: Path) -> dict[str, Outlet]:
     except (KeyError, TypeError, AttributeError) as e:
         raise make(ConfigError, "E005", path=path, error=f"outlet entry missing {e}") from None
     return index
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    """Normalised words of a name as the rules see them: punctuation splits words, so
+    ``أ.ف.ب`` and ``العربية.نت`` match the words ا ف ب and العربيه نت."""
+    return tuple(w for w in _NAME_SPLIT.split(fold(name)) if w)
+
+
+_NAME_SPLIT = re.compile(r"[^\w]+|_")
 
 
 def _default_name(key: str) -> str:

@@ -1,21 +1,32 @@
 """Stage 7: relays — through whom the words reached the page.
 
-Document credits go on every quote: a dateline ending in an agency
-(``الرياض … واس``), a credit in brackets or after a dash (``(أ ف ب)``، ``- رويترز``),
-an opening credit (``وافادت 'سانا' انه جاء في بيان …``).  Quote relays come from
-the attribution frame: ``قال X لـ«الشرق الأوسط»``، ``في تصريح لقناة X``، ``نقلت
-وكالة X عن Y``، ``بحسب ما نقلت X``، ``عبر حسابه في تويتر``; they carry over to the
-same speaker's continuation quotes until another speaker or channel comes.
+Article credits go on every quote of the story they head: a dateline ending in an
+agency (``الرياض … واس``), a credit in brackets or after a dash (``باريس (أ ف ب) -``،
+``واس- جدة:``، ``الرياض ـ واس``), an opening credit (``وافادت 'سانا' انه جاء في بيان …``),
+a tail credit (``… (رويترز)``); see :mod:`stages.relay_credits`.  Quote relays come
+from the attribution frame: ``قال X لـ«الشرق الأوسط»``، ``قالت لـ"الاقتصادية" مصادر``،
+``في تصريح لقناة X``، ``متحدثا إلى X``، ``أبلغ «X»``، ``في اتصال هاتفي مع X``، ``نقلت
+وكالة X عن Y``، ``بحسب ما نقلت X``، ``في البيان الذي نشرته «X»``، ``عبر حسابه في تويتر``،
+``مصادر «الجزيرة»``; they carry over to the same speaker's continuation quotes until
+another speaker or channel comes.
+
+A relay is written as the text names it (``وكالة الصحافة الفرنسية``، ``الجزيرة مباشر``);
+when that spelling is not the lexicon's name, the name comes first and the spelling
+in brackets (``فرانس برس (أ ف ب)``), so one entry says both which agency and how the
+article credits it.  ``sources`` rows point at the words of the text.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lexicon import Agency, Lexicon, load_lexicon
+from .lexicon import Agency, Lexicon, _name_key, load_lexicon
+from .textnorm import fold
 from .model import Quote
+from .relay_credits import CreditFinder
 from .words import Words, strip_conj
 
 READ_VERBS = {"تلاه", "تلته", "قراه", "قراته", "القاه", "القته", "اذاعه", "اذاعته", "تلا", "قرا"}
@@ -23,8 +34,13 @@ MEDIUM = {"بيان", "تقرير", "مؤتمر", "موتمر", "تغريده", 
           "تصريحات", "تدوينه", "منشور", "رساله", "مداخله", "لقاء", "حوار", "اتصال", "ندوه", "جلسه"}
 MEDIUM_ADJ = {"صحفي", "صحافي", "صحفيه", "رسمي", "رسميه", "هاتفي", "هاتفيه", "متلفز", "متلفزه", "مشترك", "مشتركه",
               "له", "لها", "صحفيا"}
-FILLERS = {"الشخصي", "الشخصيه", "الرسمي", "الرسميه", "الخاص", "الخاصه", "بموقع", "موقع", "الالكتروني", "علي", "في", "له", "لها"}
-TOLD_HEADS = {"تصريح", "تصريحات", "حديث", "مقابله", "لقاء", "اتصال", "مداخله", "حوار"}
+FRONTED_WORDS = 12  # a fronted phrase (وفي تصريح لـ«X»، قال …) is looked for this far before the cue
+MARKED_NAME = 40  # characters: a name in marks (“الجزيرة مباشر”) is at most this long
+_NO_MARKS = str.maketrans("", "", "«»“”\"„‹›{}")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s،,)»”\"']+|\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|gov|edu|info)"
+                    r"(?:\.[a-z]{2})?\b")
+SITE_WORDS = 6  # a website named after its head word: الموقع الرسمي لمكتب رئيس الوزراء العراقي
+OPEN_MARKS = "«»“”\"'„‹›{}"  # writers open with either side of a pair (لـ”عين اليوم”)
 
 
 @Language.factory(
@@ -37,29 +53,60 @@ def make_relays(nlp: Language, name: str, config_path: str | None) -> "RelayTrac
     return RelayTracer(load_lexicon(config_path))
 
 
-class RelayTracer:
+def _contains(hay: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return n > 0 and any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def _bare_key(name: str) -> tuple[str, ...]:
+    """Words of a name without the article, to compare spellings: الوكالات = وكالات."""
+    return tuple(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in _name_key(name))
+
+
+class RelayTracer(CreditFinder):
     def __init__(self, lex: Lexicon):
         self.lex = lex
+        rw = lex.relay_words
+        self.triggers = rw.get("triggers", frozenset())
+        self.told_heads = rw.get("told_heads", frozenset())
+        self.talk_verbs = rw.get("talk_verbs", frozenset())
+        self.told_lemmas = rw.get("told_lemmas", frozenset())
+        self.report_verbs = rw.get("report_verbs", frozenset())
+        self.frame_skip = rw.get("frame_skip", frozenset())
+        self.fillers = rw.get("fillers", frozenset())
+        self.source_heads = rw.get("source_heads", frozenset())
+        self.anaphora = rw.get("anaphora", frozenset())
+        self.fronted = rw.get("fronted", frozenset())
+        self.site_heads = rw.get("site_heads", frozenset())
+        self.account_heads = rw.get("account_heads", frozenset())
+        self.published = rw.get("published", frozenset())
+        self.continuation = rw.get("continuation", frozenset())
 
     def __call__(self, doc: Doc) -> Doc:
         words: Words = doc.user_data["isnad_words"]
-        text = doc._.isnad_norm.text
         self.orig, self.norm = doc._.isnad_norm.orig, doc._.isnad_norm
+        self.marks = sorted((m for m in doc._.isnad_marks or [] if m.end - m.start <= MARKED_NAME),
+                            key=lambda m: m.start)
+        self.mark_starts = [m.start for m in self.marks]
+        self._outlets = None
         quotes: list[Quote] = doc._.isnad_quotes
-        credits = self.document_credits(text, words, doc._.isnad_paragraphs)
-        quotes = self._unwrap(words, quotes, credits)
+        stories = self.stories(words, doc._.isnad_paragraphs)
+        named: dict[int, set[str]] = {id(q): set() for q in quotes}  # lexicon names per quote
+        self._unwrap(words, quotes, stories[0].credits, named)
+        ends = sorted(q.end for q in quotes if q.parent is None)
         for q in quotes:
-            for ag, s, e, rel in self.frame_relays(words, q):
-                if ag.name not in q.relayed_by:
-                    q.relayed_by.append(ag.name)
-                    q.sources.append({"source": ag.name, "source_type": ag.type, "relation": rel,
-                                      "start": s, "end": e})
-        self._carry([q for q in quotes if q.parent is None])
+            for ag, s, e, rel in self.frame_relays(words, q, ends):
+                self._add(q, named[id(q)], ag, s, e, rel)
+        self._carry(words, [q for q in quotes if q.parent is None], named)
         readers = self._readers(words, quotes)
         for q in quotes:
             q.sources.extend(self.media_links(words, q, readers))
-        names = [c[0].name for c in credits]
+        starts = [st.start for st in stories]
+        labelled = [[(ag, *self.label(ag, s, e)) for ag, s, e in st.credits] for st in stories]
         for q in quotes:
+            credits = labelled[max(0, bisect_right(starts, q.start) - 1)]
+            mine = named[id(q)]
+            names = [lab for ag, lab, _, _ in credits if ag.name not in mine]
             q.relayed_by = list(dict.fromkeys(names + q.relayed_by))
         for q in quotes:
             p = q.parent
@@ -72,47 +119,63 @@ class RelayTracer:
                     {"source": p.speaker_name or "", "source_type": p.speaker_type, "relation": "quoted_from",
                      "start": s0, "end": e0}]
         doc._.isnad_quotes = quotes
-        doc._.isnad_relays = list(dict.fromkeys(names))
-        doc._.isnad_doc_sources = [{"source": ag.name, "source_type": ag.type, "relation": "reported_by",
-                                    "start": s, "end": e} for ag, s, e in credits]
+        doc._.isnad_relays = list(dict.fromkeys(lab for cr in labelled for _, lab, _, _ in cr))
+        doc._.isnad_doc_sources = [{"source": lab, "source_type": ag.type, "relation": "reported_by",
+                                    "start": s, "end": e} for cr in labelled for ag, lab, s, e in cr]
         return doc
 
-    # ------------------------------------------------------------ credits
-    def document_credits(self, text: str, words: Words, paragraphs) -> list[tuple[Agency, int, int]]:
-        out = []
-        if not words.forms or not paragraphs:
-            return out
-        ps, pe = paragraphs[0]
-        first_ws = words.first_at_or_after(ps)
-        last_w = words.last_before(pe)
-        # dateline: a short first paragraph ending with an agency (… 2015 م واس)
-        if last_w - first_ws < 25:
-            for k in range(max(first_ws, last_w - 3), last_w + 1):
-                hit = self.lex.match_agency(words.forms, k)
-                if hit and k + hit[1] - 1 == last_w and hit[0].type == "agency":
-                    out.append((hit[0], words.starts[k], words.ends[last_w]))
-                    break
-        # (أ ف ب) / (رويترز) / - رويترز in the first two paragraphs or at the end
-        zones = paragraphs[:2] + paragraphs[-1:]
-        for zs, ze in zones:
-            seg = text[zs:ze]
-            for open_ch, close_ch in (("(", ")"), ("-", None), ("–", None)):
-                pos = seg.find(open_ch)
-                while pos >= 0:
-                    k = words.first_at_or_after(zs + pos)
-                    if k < len(words) and words.starts[k] < ze:
-                        hit = self.lex.match_agency(words.forms, k)
-                        if hit and hit[0].type == "agency":
-                            end_w = k + hit[1] - 1
-                            tail = text[words.ends[end_w]:words.ends[end_w] + 2]
-                            ok = (close_ch is not None and close_ch in tail) or (close_ch is None and (
-                                not tail.strip() or tail.strip()[:1] in ".،:\n" or words.ends[end_w] >= ze - 1))
-                            if ok and all(hit[0] is not o[0] for o in out):
-                                out.append((hit[0], words.starts[k], words.ends[end_w]))
-                    pos = seg.find(open_ch, pos + 1)
-        return out
+    # ------------------------------------------------------------ labels
+    def label(self, ag: Agency, s: int, e: int) -> tuple[str, int, int]:
+        """The relay as the text names it, and the offsets of those words: without a
+        clitic (لرويترز → رويترز، للشرق الأوسط → الشرق الأوسط), the whole name when it
+        stands in marks (“الجزيرة مباشر”، “العربية.نت”), the lexicon name first when
+        the text spells it otherwise (فرانس برس (أ ف ب))."""
+        norm = self.norm
+        text = norm.text
+        first = {k[0] for k in ag.keys + ag.credit_keys}
+        lead = ""
+        w_end = s
+        while w_end < e and text[w_end].isalnum():
+            w_end += 1
+        w = text[s:w_end]
+        if w not in first and len(w) > 2:
+            if w.startswith("لل") and "ال" + w[2:] in first:
+                lead = "ال"  # للشرق = ل + الشرق: the alef is not written
+            elif w[0] in "لبوف" and w[1:] in first:
+                s += 1
+        # a name in marks that goes on past the lexicon's words
+        i = bisect_right(self.mark_starts, s) - 1
+        if i >= 0:
+            m = self.marks[i]
+            if m.start <= s and e <= m.end and len(text[m.start:m.end].split()) <= 4:
+                s, e = m.start, m.end
+                while s < e and not text[s].isalnum():
+                    s += 1
+                while e > s and not text[e - 1].isalnum():
+                    e -= 1
+        surface = " ".join(self.orig[norm.to_orig(s):norm.to_orig_end(e)].translate(_NO_MARKS).split())
+        if lead:
+            surface = "ال" + surface[2:]
+        sw, cw = _bare_key(surface), _bare_key(ag.name)
+        if not sw or sw == cw or _contains(cw, sw):
+            return ag.name, s, e
+        if _contains(sw, cw):
+            if sw[0] in self.lex.media_heads and _contains(sw[1:], cw):
+                return self.label(ag, s + len(text[s:e]) - len(text[s:e].split(None, 1)[1]), e)  # وكالة رويترز
+            return surface, s, e
+        return f"{ag.name} ({surface})", s, e
 
-    def _unwrap(self, words: Words, quotes: list[Quote], credits: list) -> list[Quote]:
+    def _add(self, q: Quote, mine: set[str], ag: Agency, s: int, e: int, rel: str) -> None:
+        if ag.name in mine:
+            return
+        lab, s, e = self.label(ag, s, e)
+        if lab in q.relayed_by:
+            return
+        mine.add(ag.name)
+        q.relayed_by.append(lab)
+        q.sources.append({"source": lab, "source_type": ag.type, "relation": rel, "start": s, "end": e})
+
+    def _unwrap(self, words: Words, quotes: list[Quote], credits: list, named: dict[int, set[str]]) -> None:
         """Relay mentions the content stage found: a wrapper in the first sentence is
         the article's opening credit (وافادت 'سانا' انه جاء في بيان …); elsewhere, and
         for "according to" phrases naming an outlet, a relay of that quote."""
@@ -125,17 +188,17 @@ class RelayTracer:
                 if q.wrapped and n_span == 0 and q.sentence == 0:
                     if all(c[0].name != ag.name for c in credits):
                         credits.append((ag, s, e))
-                elif ag.name not in q.relayed_by:
-                    q.relayed_by.append(ag.name)
-                    q.sources.append({"source": ag.name, "source_type": ag.type, "relation": "reported_by",
-                                      "start": s, "end": e})
-        return quotes
+                else:
+                    self._add(q, named[id(q)], ag, s, e, "reported_by")
 
     def _agency_span(self, words: Words, s: int, e: int) -> tuple[Agency, int, int] | None:
         """The first lexicon agency named between ``s`` and ``e``, with its offsets."""
         k = words.first_at_or_after(s)
         while k < len(words) and words.starts[k] < e:
             hit = self.lex.match_agency(words.forms, k) or self._match_prefixed(words.forms, k)
+            if hit and hit[0].ambiguous and not (any(ch in words.gap(k - 1, k) for ch in OPEN_MARKS)
+                                                 or (k and words.forms[k - 1] in self.lex.media_heads)):
+                hit = None  # المركز الإحصائي لدول الخليج: a place, not the newspaper
             if hit:
                 return hit[0], words.starts[k], words.ends[k + hit[1] - 1]
             k += 1
@@ -152,14 +215,18 @@ class RelayTracer:
             b = f[1:] if f.startswith("ل") and len(f) > 3 else f
             if f in self.lex.media_heads or b in self.lex.media_heads:
                 j = k + 1
-                while j < len(forms) and (forms[j] in FILLERS or forms[j] in self.lex.media_heads):
+                while j < len(forms) and (forms[j] in self.fillers or forms[j] in self.lex.media_heads):
                     j += 1
                 for t in range(j, min(len(forms), j + 3)):
+                    if t > k + 1 and any(ch in words.gap(t - 1, t) for ch in ".،,:؛!?؟\n"):
+                        break  # على حساب العرب. الحضارة العربية: not across a sentence or clause
                     hit = self.lex.match_agency(forms, t)
                     if hit:
                         return hit[0], words.starts[t], words.ends[t + hit[1] - 1]
                 # a name in marks right after: وكالة الصحافة الفلسطينية «صفا»
                 for mk in re.finditer(r"[«“\"]([^»”\"]{2,40})[»”\"]", words.text[words.ends[k]:words.ends[k] + 80]):
+                    if len(words.text[words.ends[k]:words.ends[k] + mk.start()].split()) > 3:
+                        break  # the marks belong to something said later, not to this head
                     inner = mk.group(1).strip()
                     lo = words.ends[k] + mk.start(1)
                     hi = lo + len(mk.group(1))
@@ -170,6 +237,8 @@ class RelayTracer:
                         and forms[j] not in self.lex.complementisers and not self._punct_between(words, j - 1, j, out):
                     if out and forms[j].startswith("ال") and forms[j].endswith(("يه", "ي")):
                         break  # بيلد الالمانية: a nationality adjective, not part of the name
+                    if out and forms[j][:1].isascii() != forms[j - 1][:1].isascii():
+                        break  # إذاعة mix fm بخطأه: the name ends where the script changes
                     out.append(self.orig[self.norm.to_orig(words.starts[j]):self.norm.to_orig_end(words.ends[j])])
                     j += 1
                 if out:
@@ -190,21 +259,54 @@ class RelayTracer:
         return any(ch in gap for ch in "،,.:؛()«»“”\"")
 
     # ------------------------------------------------------------- frames
-    TRIGGERS = {"ل", "عبر", "علي", "في", "عن", "عنه", "عنها", "نقل", "نقلت", "ذكرت", "ذكر", "افادت", "اوردت",
-                "بموقع", "بحساب", "حسبما", "بحسب", "حسب", "وفق", "وفقا", "لما", "ذكرته", "نقلته", "اوردته",
-                "ما", "مع", "لقناه", "لصحيفه", "لوكاله", "لموقع", "لمجله", "لاذاعه"}
+    def _fronted_start(self, words: Words, q: Quote, ends: list[int]) -> int | None:
+        """وفي تصريح لـ«الشرق الأوسط»، قال X / وفي بيان نشر على موقع «فيسبوك»، حدد X: a
+        told-to or medium phrase fronted before the cue belongs to the frame. Looked for
+        over a few words back from the cue, not across a sentence end or another quote."""
+        forms = words.forms
+        c = words.first_at_or_after(q.cue.start)
+        i = bisect_right(ends, q.cue.start) - 1
+        floor = ends[i] if i >= 0 else 0
+        for t in range(c - 1, max(-1, c - 1 - FRONTED_WORDS), -1):
+            if words.ends[t] <= floor or any(ch in words.gap(t, t + 1) for ch in ".!?؟:\n"):
+                return None
+            if forms[t] in self.lex.complementisers or forms[t] in self.lex.cue_forms:
+                return None  # وصرح السفير … بأن الرئيس رحب: inside another statement
+            f = strip_conj(forms[t])
+            if f in ("في", "عبر", "خلال") and t + 1 < c and (
+                    forms[t + 1] in self.fronted or forms[t + 1] in self.told_heads or forms[t + 1] in MEDIUM):
+                gap = words.gap(t - 1, t) if t else "\n"
+                if t == 0 or any(ch in gap for ch in ".!?؟:،,\n") or forms[t].startswith("و"):
+                    return words.starts[t]
+        return None
 
-    def frame_relays(self, words: Words, q: Quote):
+    def frame_relays(self, words: Words, q: Quote, ends: list[int]):
         """Relays named in the quote's frame: لـ«X»، لصحيفة X، في حديث لقناة X، عبر
-        تويتر، حسبما نقل عنه التلفزيون الرسمي. The speaker mention itself is skipped."""
+        تويتر، حسبما نقل عنه التلفزيون الرسمي، مصادر «X». The speaker mention itself is
+        skipped, except for the outlet its sources spoke to."""
         s, e = q.frame_start, q.frame_end
         if e <= s:
             return []
+        fronted = self._fronted_start(words, q, ends)
+        if fronted is not None and fronted < s:
+            s = fronted
         forms = words.forms
         k = words.first_at_or_after(s)
-        out = []
+        first_k = k
+        out = list(self._source_outlet(words, q))
         sp_s, sp_e = q.speaker_start, q.speaker_end
         according = q.cue.kind == "according"
+        # وقالت وكالة أنباء الصين الجديدة (شينخوا): the speaker's own name is no relay of it
+        own = set()
+        if sp_s is not None and not according:
+            j = words.first_at_or_after(sp_s)
+            while j < len(forms) and words.starts[j] < sp_e:
+                hit = self.lex.match_agency(forms, j)
+                if hit:
+                    own.add(hit[0].name)
+                j += 1
+        # أبلغ الوزير «الشرق الأوسط» أن: the marked or headed outlet after the cue was told
+        told_obj = fold(q.cue.lemma) in self.told_lemmas
         while k < len(forms) and words.starts[k] < e:
             in_speaker = sp_s is not None and sp_s <= words.starts[k] < sp_e
             if in_speaker and not according:
@@ -214,36 +316,73 @@ class RelayTracer:
             prev = forms[k - 1] if k else ""
             # the word before, skipping media heads and told-to nouns (في حديث لقناة X)
             t = k - 1
-            while t >= 0 and (forms[t] in self.lex.media_heads or strip_conj(forms[t]) in TOLD_HEADS
-                              or forms[t] in ("الرسمي", "موقع", "الخاص", "الرسميه")):
+            while t >= 0 and (forms[t] in self.lex.media_heads or strip_conj(forms[t]) in self.told_heads
+                              or forms[t] in self.frame_skip):
                 t -= 1
             trig = forms[t] if t >= 0 else ""
-            hit = None
-            if trig in self.TRIGGERS or prev in self.TRIGGERS or strip_conj(trig) in self.TRIGGERS \
-                    or (according and in_speaker) or k == words.first_at_or_after(s):
-                hit = self.lex.match_agency(forms, k)
-            if hit is None and f.startswith("ل") and len(f) > 2:
+            trig0 = strip_conj(trig)
+            # متحدثا إلى «X» / في حديثه إلى X: the outlet spoken to
+            to_told = trig == "الي" and t > 0 and (strip_conj(forms[t - 1]) in self.told_heads
+                                                 or strip_conj(forms[t - 1]) in self.talk_verbs)
+            gate = (trig in self.triggers or prev in self.triggers or trig0 in self.triggers
+                    or to_told or told_obj or (according and in_speaker) or k == first_k)
+            hit = self.lex.match_agency(forms, k) if gate else None
+            if hit is None and len(f) > 2 and f[0] in "لب":
                 hit = self._match_prefixed(forms, k)
-            if hit is None and (f in self.lex.media_heads or (f.startswith("ل") and f[1:] in self.lex.media_heads)) \
-                    and (trig in self.TRIGGERS or f.startswith("ل") or according):
-                found = self._outlet_span(words, words.starts[k], words.ends[k])
+            if f in self.site_heads and (trig0 == "عبر" or f.startswith("ل") or any(
+                    strip_conj(forms[j]) in self.published for j in range(max(0, t - 3), t))) and (
+                    hit is None or hit[0].ambiguous):
+                # في بيان نشر على الموقع الرسمي لمكتب العبادي: the website the words were posted on
+                found = self._website(words, k)
                 if found is not None:
                     ag, s0, e0 = found
                     out.append((ag, s0, e0, "told_to" if f.startswith("ل") else "reported_by"))
                     k = max(k + 1, words.first_at_or_after(e0))
                     continue
+            if hit is None and (f in self.lex.media_heads or (f.startswith("ل") and f[1:] in self.lex.media_heads)) \
+                    and (trig in self.triggers or f.startswith("ل") or according or to_told or told_obj):
+                found = self._outlet_span(words, words.starts[k], words.ends[k])
+                if found is not None:
+                    ag, s0, e0 = found
+                    told = f.startswith("ل") or to_told or told_obj or trig0 == "مع"
+                    if not (according and in_speaker and not self._reported(forms, t, k)):
+                        out.append((ag, s0, e0, "told_to" if told else "reported_by"))
+                    k = max(k + 1, words.first_at_or_after(e0))
+                    continue
+            if hit is None and trig0 in self.published and k == t + 1:
+                # في البيان الذي نشرته «ستار تريبيون»: a name in marks after a verb of publishing
+                found = self._marked_name(words, k)
+                if found is not None:
+                    out.append((*found, "reported_by"))
+                    k = max(k + 1, words.first_at_or_after(found[2]))
+                    continue
+            if hit and hit[0].name in own:
+                k += hit[1]
+                continue
             if hit:
                 ag, n = hit
+                if according and in_speaker and not self._reported(forms, t, k):
+                    # بحسب قناة "العربية" / وحسب معلومات "الوطن": the outlet is the speaker
+                    k += n
+                    continue
                 gap_before = words.text[words.ends[k - 1]:words.starts[k]] if k else ""
-                marked = any(ch in gap_before for ch in "«“\"'")
-                headed = t < k - 1  # صحيفة / قناة / حديث before the name
-                # لـ«X» / لرويترز / في اتصال هاتفي مع "الوطن": the outlet was spoken to
-                told = prev == "ل" or f.startswith("ل") or trig.startswith("ل") or trig == "مع" or prev == "مع"
+                marked = any(ch in gap_before for ch in OPEN_MARKS)
+                headed = t < k - 1 or f in self.lex.media_heads  # صحيفة / قناة / حديث before the name
+                if headed and ag.ambiguous and forms[k - 1] in self.account_heads:
+                    headed = False  # حساب الاتحاد الكويتي: the federation's account, not the newspaper
+                # لـ«X» / لرويترز / في اتصال هاتفي مع "الوطن" / أبلغ «X»: the outlet was spoken to
+                told = (prev == "ل" or f.startswith("ل") or trig.startswith("ل") or trig0 == "مع" or prev == "مع"
+                        or to_told or (told_obj and (marked or headed or ag.type != "outlet" or f in self.lex.media_heads)))
                 # an outlet named like a city or a word (الرياض، المدينة، الوطن، اليوم) is a
                 # relay only when marked, headed or told to: وقال في الرياض is a place
                 if ag.type == "outlet" and not (marked or headed or told or (according and in_speaker)
-                                                 or strip_conj(trig) in ("نقلت", "نقل", "ذكرته", "نقلته", "اوردته",
-                                                                         "عنه", "عنها")):
+                                                 or trig0 in self.report_verbs or trig0 in ("عنه", "عنها")):
+                    k += 1
+                    continue
+                # a standalone لـ (لـ الوطن، لـ(الوطن)) or a talk frame (في اتصال هاتفي مع المدينة)
+                # names the outlet; للحياة، للشرق الأوسط، وقال في الرياض are a word or a place
+                talk = told and any(strip_conj(forms[j]) in self.told_heads for j in range(max(0, k - 4), k))
+                if ag.ambiguous and not (marked or headed or prev == "ل" or talk):
                     k += 1
                     continue
                 rel = "told_to" if told else "reported_by"
@@ -253,10 +392,131 @@ class RelayTracer:
             k += 1
         return out
 
+    def _website(self, words: Words, k: int) -> tuple[Agency, int, int] | None:
+        """A website named after ``موقع`` (word ``k``): a platform or outlet on it (موقع
+        فيسبوك، موقع «سيريا ديبلي»), its address (موقعها الإلكتروني: www.sfda.gov.sa),
+        or the site of a named body (الموقع الرسمي لمكتب العبادي، موقع وزارة العدل)."""
+        forms = words.forms
+        j = k + 1
+        while j < len(forms) and j <= k + 3 and (forms[j] in self.fillers or forms[j] in self.frame_skip):
+            j += 1
+        for t in range(j, min(len(forms), j + 3)):
+            hit = self.lex.match_agency(forms, t) or (self._match_prefixed(forms, t) if forms[t][:1] == "ل" else None)
+            if hit and not hit[0].ambiguous:  # موقع الاتحاد الدولي: the federation's site
+                return self._outlet_span(words, words.starts[k], words.ends[k]) if forms[t][:1] == "ل" and \
+                    hit[0].type == "outlet" else (hit[0], words.starts[t], words.ends[t + hit[1] - 1])
+        tail = words.ends[j - 1]
+        m = URL_RE.search(words.text, tail, min(len(words.text), tail + 60))
+        if m and not any(ch.isalpha() and not ch.isascii() for ch in words.text[tail:m.start()]):
+            url = m.group().rstrip(".")
+            return Agency(url, "platform", (tuple(url.split()),)), m.start(), m.start() + len(url)
+        gap = words.gap(k, k + 1) if k + 1 < len(forms) else ""
+        if any(ch in gap for ch in OPEN_MARKS):
+            found = self._outlet_span(words, words.starts[k], words.ends[k])
+            if found is not None:
+                return found
+        head = strip_conj(forms[k])
+        head = head[1:] if head[:1] in "لب" and head[1:] in self.site_heads else head
+        if head.startswith("موقع") and head != "موقع":
+            return None  # موقعها الإلكتروني، موقعه على شبكة الإنترنت: named only by an address
+        if head.startswith("ال") and (j >= len(forms) or not forms[j].startswith("ل")):
+            return None  # الموقع الرسمي لمكتب العبادي: the site of a body, not any words after it
+        end = j
+        while end < len(forms) and end < j + SITE_WORDS and forms[end] not in self.lex.boundaries \
+                and forms[end] not in self.lex.complementisers and forms[end] not in self.lex.cue_forms \
+                and not any(ch in words.gap(end - 1, end) for ch in "،,.:؛()«»“”\"\n"):
+            end += 1
+        if end == j:
+            return None  # موقعها الإلكتروني: no site named
+        s0 = words.starts[k] + (len(forms[k]) - len(head))  # بموقع، لموقع: without the clitic
+        e0 = words.ends[end - 1]
+        m = re.match(r"\s*\(([^()\n]{2,30})\)", words.text[e0:e0 + 34])
+        if m and len(m.group(1).split()) <= 3:
+            e0 += m.end()  # موقع السوق المالية (تداول): the site's own name in brackets
+        name = self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)]
+        return Agency(name, "platform", (tuple(forms[k:end]),)), s0, e0
+
+    def _marked_name(self, words: Words, k: int) -> tuple[Agency, int, int] | None:
+        """The name in marks that starts at word ``k`` (at most four words)."""
+        i = bisect_right(self.mark_starts, words.starts[k]) - 1
+        if i < 0:
+            return None
+        m = self.marks[i]
+        if not (m.start <= words.starts[k] < m.end) or words.text[m.start:words.starts[k]].strip():
+            return None
+        inner = words.text[m.start:m.end].strip()
+        if not inner or len(inner.split()) > 4:
+            return None
+        s0 = m.start + (len(words.text[m.start:m.end]) - len(words.text[m.start:m.end].lstrip()))
+        e0 = s0 + len(inner)
+        name = " ".join(self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)].split())
+        return Agency(name, "outlet", (tuple(inner.split()),)), s0, e0
+
+    def _reported(self, forms: list[str], t: int, k: int) -> bool:
+        """بحسب ما نقلت وكالة رويترز، وفقا لما ذكرته “المدينة”: a verb of reporting before
+        the outlet makes it the channel (relay), not the speaker."""
+        for j in range(max(0, min(t, k - 1) - 1), k):
+            if strip_conj(forms[j]) in self.report_verbs:
+                return True
+            if forms[j].startswith(("حسبما", "بحسبما", "وفقما")) and len(forms[j]) > 5:
+                return True
+        return False
+
+    def _source_outlet(self, words: Words, q: Quote):
+        """مصادر «الجزيرة»، مصدر لـ«عكاظ»، مصادر القناة: anonymous sources named by the
+        outlet they spoke to; ``القناة``/``الصحيفة`` refer to the last outlet named before."""
+        if q.speaker_start is None or q.cue.kind == "according":
+            return
+        forms = words.forms
+        i = words.first_at_or_after(q.speaker_start)
+        if i >= len(forms) or strip_conj(forms[i]) not in self.source_heads:
+            return
+        j = i + 1
+        while j < len(forms) and words.starts[j] < q.speaker_end and j <= i + 3:
+            f = forms[j]
+            hit = self.lex.match_agency(forms, j) or (self._match_prefixed(forms, j) if f.startswith("ل") else None)
+            if hit:
+                gap = words.gap(j - 1, j)
+                if any(ch in gap for ch in OPEN_MARKS) or forms[j - 1] in self.lex.media_heads or (
+                        not hit[0].ambiguous and (hit[0].type != "outlet" or f.startswith("ل"))):
+                    yield hit[0], words.starts[j], words.ends[j + hit[1] - 1], "told_to"
+                return
+            if f in self.anaphora:
+                found = self._last_outlet(words, words.starts[i], f)
+                if found is not None:
+                    yield (*found, "told_to")
+                return
+            if f in self.lex.media_heads:
+                found = self._outlet_span(words, words.starts[j], words.ends[j])
+                if found is not None:
+                    yield (*found, "told_to")
+                return
+            j += 1
+
+    def _last_outlet(self, words: Words, before: int, head: str):
+        """The last outlet named before ``before`` under the media head that ``head``
+        (القناة، الصحيفة، الوكالة) stands for; one pass over the document, done once."""
+        if self._outlets is None:
+            self._outlets = []
+            forms = words.forms
+            for k, f in enumerate(forms):
+                b = f[1:] if f[:1] in "لب" and f[1:] in self.lex.media_heads else f
+                if b in self.lex.media_heads and not b.startswith("ال"):  # قناة X، لصحيفة X
+                    found = self._outlet_span(words, words.starts[k], words.ends[k])
+                    if found is not None:
+                        self._outlets.append((words.starts[k], "ال" + b, found))
+        best = None
+        for pos, h, found in self._outlets:
+            if pos >= before:
+                break
+            if h == head:
+                best = found
+        return best
+
     def _match_prefixed(self, forms, k):
-        """لرويترز، للشرق الأوسط: an agency name behind the preposition لـ."""
+        """لرويترز، للشرق الأوسط، بتويتر: an agency name behind the preposition لـ or بـ."""
         f = forms[k]
-        if not f.startswith("ل") or len(f) < 3:
+        if f[:1] not in "لب" or len(f) < 3:
             return None
         tmp = list(forms[k:k + 4])
         tmp[0] = f[1:]
@@ -264,6 +524,8 @@ class RelayTracer:
         if hit is None and f.startswith("لل"):
             tmp[0] = "ا" + f[1:]
             hit = self.lex.match_agency(tmp, 0)
+        if hit is not None and f[0] == "ب" and hit[0].type != "platform":
+            return None  # بالعربية is "in Arabic"
         return hit
 
     # ------------------------------------------------------------- media
@@ -320,20 +582,41 @@ class RelayTracer:
             links.append(dict(readers[q.speaker_id]))
         return links
 
-    def _carry(self, quotes: list[Quote]) -> None:
-        """A relay named for one statement goes on the same speaker's continuations."""
+    def _carry(self, words: Words, quotes: list[Quote], named: dict[int, set[str]]) -> None:
+        """A relay named for one statement goes on the same speaker's continuations,
+        until another speaker or a new channel comes. A quote whose speaker was only
+        guessed from an entity in the carried quote's content (وأوضح أن الحكومة نددت …،
+        ودعت …) is part of that statement: it neither takes nor stops the relay."""
         cur_sid = None
         cur: list[str] = []
         cur_src: list[dict] = []
+        cur_names: set[str] = set()
         for q in quotes:
             if q.relayed_by:
-                cur_sid, cur, cur_src = q.speaker_id, list(q.relayed_by), list(q.sources)
+                cur_sid, cur, cur_src, cur_names = q.speaker_id, list(q.relayed_by), list(q.sources), named[id(q)]
                 continue
-            if q.method.endswith(":svo") and not q.implicit:
+            if "implicit-entity" in q.method and cur:
+                continue
+            if q.method.endswith(":svo") and not q.implicit and not self._continues(words, q):
                 cur_sid, cur, cur_src = None, [], []  # يذكر أن خاشقجي طالب …: background, a new attribution
                 continue
-            if q.speaker_id is not None and q.speaker_id == cur_sid and cur:
+            if cur and q.speaker_id == cur_sid and (q.speaker_id is not None or q.implicit):
+                # the same speaker named again, or وأضاف: right after (both unresolved)
                 q.relayed_by = list(cur)
                 q.sources = [dict(s) for s in cur_src]
+                named[id(q)] |= cur_names
             else:
                 cur_sid, cur, cur_src = q.speaker_id, [], []
+
+    def _continues(self, words: Words, q: Quote) -> bool:
+        """وتابع الشيخ عبدالعزيز آل الشيخ يقول: a speaker named after a verb that continues
+        his words is the same statement going on, not a new attribution."""
+        if q.speaker_start is None:
+            return False
+        k = words.first_at_or_after(q.speaker_start)
+        for i in range(k - 1, max(-1, k - 7), -1):
+            if strip_conj(words.forms[i]) in self.continuation:
+                return True
+            if any(ch in words.gap(i, i + 1) for ch in ".:؛،,\n«»“”\""):
+                return False
+        return False
