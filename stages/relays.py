@@ -349,11 +349,12 @@ class RelayTracer(CreditFinder):
                         out.append((ag, s0, e0, "told_to" if told else "reported_by"))
                     k = max(k + 1, words.first_at_or_after(e0))
                     continue
-            if hit is None and trig0 in self.published and k == t + 1:
-                # في البيان الذي نشرته «ستار تريبيون»: a name in marks after a verb of publishing
+            if hit is None and ((trig0 in self.published and k == t + 1) or prev == "ل"):
+                # في البيان الذي نشرته «ستار تريبيون» / قال لـ«الخليج»: a name in marks after a
+                # verb of publishing, or after a standalone لـ (the outlet spoken to)
                 found = self._marked_name(words, k)
                 if found is not None:
-                    out.append((*found, "reported_by"))
+                    out.append((*found, "told_to" if prev == "ل" else "reported_by"))
                     k = max(k + 1, words.first_at_or_after(found[2]))
                     continue
             if hit and hit[0].name in own:

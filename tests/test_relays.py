@@ -97,6 +97,11 @@ ROWS = [
     # an outlet that is also a word counts unmarked in a talk frame
     Row("ittisal-unmarked-outlet", "وقالت مصادر محلية في اتصال هاتفي مع المدينة إن المواجهات مستمرة.",
         "المواجهات مستمرة", ["المدينة"]),
+    # an outlet missing from the lexicon, in marks after a standalone لـ
+    Row("li-marked-unknown-outlet", "وقال المتحدث لـ«الخليج» إن الاجتماع سيعقد غدا.", "الاجتماع سيعقد غدا",
+        ["الخليج"], "المتحدث"),
+    Row("neg-li-unmarked-word", "وقال المتحدث إن الدعم للخليج سيستمر طويلا.", "الدعم للخليج سيستمر طويلا", [],
+        "المتحدث"),
     Row("fronted-tasrih", "وفي تصريح لـ«الشرق الأوسط»، قال الوزير إن الاتفاق قريب.", "الاتفاق قريب",
         ["الشرق الأوسط"], "الوزير"),
     # the relay as the text spells it, after the lexicon's name when they differ
