@@ -10,10 +10,11 @@ from the attribution frame: ``قال X لـ«الشرق الأوسط»``، ``ق�
 ``مصادر «الجزيرة»``; they carry over to the same speaker's continuation quotes until
 another speaker or channel comes.
 
-A relay is written as the text names it (``وكالة الصحافة الفرنسية``، ``الجزيرة مباشر``);
-when that spelling is not the lexicon's name, the name comes first and the spelling
-in brackets (``فرانس برس (أ ف ب)``), so one entry says both which agency and how the
-article credits it.  ``sources`` rows point at the words of the text.
+In ``relayed_by`` a relay is written as the text names it (``الجزيرة مباشر``); when that
+spelling is not the lexicon's name, the name comes first and the spelling in brackets
+(``فرانس برس (أ ف ب)``، ``فرانس برس (وكالة الصحافة الفرنسية)``), so one entry says both
+which agency and how the article credits it.  ``sources`` rows hold the lexicon's name
+(``source``) and point at the words of the text (``start``/``end``).
 """
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ class RelayTracer(CreditFinder):
                      "start": s0, "end": e0}]
         doc._.isnad_quotes = quotes
         doc._.isnad_relays = list(dict.fromkeys(lab for cr in labelled for _, lab, _, _ in cr))
-        doc._.isnad_doc_sources = [{"source": lab, "source_type": ag.type, "relation": "reported_by",
+        doc._.isnad_doc_sources = [{"source": ag.name, "source_type": ag.type, "relation": "reported_by",
                                     "start": s, "end": e} for cr in labelled for ag, lab, s, e in cr]
         return doc
 
@@ -173,7 +174,7 @@ class RelayTracer(CreditFinder):
             return
         mine.add(ag.name)
         q.relayed_by.append(lab)
-        q.sources.append({"source": lab, "source_type": ag.type, "relation": rel, "start": s, "end": e})
+        q.sources.append({"source": ag.name, "source_type": ag.type, "relation": rel, "start": s, "end": e})
 
     def _unwrap(self, words: Words, quotes: list[Quote], credits: list, named: dict[int, set[str]]) -> None:
         """Relay mentions the content stage found: a wrapper in the first sentence is

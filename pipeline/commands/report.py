@@ -237,7 +237,9 @@ def hops(links: list[tuple[str, str]], relayed_by: list[str], *speaker: str | No
         label = RELATION_AR.get(relation, relation)
         out.append(f"{source} ({label})" if label else source)
     named = {s for s, _ in links}
-    out += [x for x in reversed(relayed_by) if x not in named and x not in own]
+    # relayed_by may add the text's spelling after the name: فرانس برس (أ ف ب) is فرانس برس
+    out += [x for x in reversed(relayed_by) if x not in named and x.split(" (", 1)[0] not in named
+            and x not in own]
     return out
 
 
