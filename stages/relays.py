@@ -350,7 +350,7 @@ class RelayTracer(CreditFinder):
                         out.append((ag, s0, e0, "told_to" if told else "reported_by"))
                     k = max(k + 1, words.first_at_or_after(e0))
                     continue
-            if hit is None and ((trig0 in self.published and k == t + 1) or prev == "ل"):
+            if hit is None and ((trig0 in self.published and k == t + 1) or (prev == "ل" and self._told_li(words, q, k - 1))):
                 # في البيان الذي نشرته «ستار تريبيون» / قال لـ«الخليج»: a name in marks after a
                 # verb of publishing, or after a standalone لـ (the outlet spoken to)
                 found = self._marked_name(words, k)
@@ -437,6 +437,17 @@ class RelayTracer(CreditFinder):
             e0 += m.end()  # موقع السوق المالية (تداول): the site's own name in brackets
         name = self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)]
         return Agency(name, "platform", (tuple(forms[k:end]),)), s0, e0
+
+    def _told_li(self, words: Words, q: Quote, i: int) -> bool:
+        """Is the standalone لـ at word ``i`` "to" (قال الوزير لـ«X»، في تصريح لـ«X»), not
+        "of" after a title (المدير العام لـ«أياتا»)? It follows the cue, the speaker
+        mention or a talk noun."""
+        if i == 0:
+            return True
+        b = words.forms[i - 1]
+        return (words.ends[i - 1] == q.speaker_end or words.ends[i - 1] == q.cue.end
+                or strip_conj(b) in self.lex.cue_forms or b in self.lex.cue_forms
+                or strip_conj(b) in self.told_heads or b in self.frame_skip)
 
     def _marked_name(self, words: Words, k: int) -> tuple[Agency, int, int] | None:
         """The name in marks that starts at word ``k`` (at most four words)."""
