@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test clean
+.PHONY: setup run test clean ner-model
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# the shipped name model, rebuilt from NewsFANE in ../shared/data/newsfane (deterministic)
+ner-model: setup
+	$(BIN)/python run.py models train-names
 
 clean:
 	rm -rf $(VENV) outputs/*/

@@ -6,6 +6,7 @@
     python run.py evaluate GOLD.jsonl [--out DIR]            accuracy on annotated articles
     python run.py bench [--docs N] [--workers N]             benchmark
     python run.py models download                            fetch Stanza Arabic models
+    python run.py models train-names|eval-names              rebuild / score the name recogniser
 
 Each subcommand lives in its own module with a ``main(argv) -> int``; it is imported
 only when used, so the default path stays light (no stanza, no dask, no jinja2).
@@ -28,7 +29,7 @@ SUBCOMMANDS = {
     "report": ("pipeline.commands.report", "write a self-contained HTML report"),
     "evaluate": ("pipeline.commands.evaluate", "score the pipeline on a gold JSONL file"),
     "bench": ("pipeline.commands.bench", "benchmark tokenisation vs. the full pipeline"),
-    "models": ("pipeline.commands.models", "manage optional Stanza models"),
+    "models": ("pipeline.commands.models", "optional Stanza models; train and evaluate the name recogniser"),
 }
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 3, 2

@@ -77,6 +77,8 @@ MESSAGES = {
     "E302": "Stanza Arabic models are not installed in {dir}; run: python run.py models download",
     "E303": "Stanza Arabic models in {dir} could not be loaded ({error}); run: python run.py models download",
     "E304": "could not download the Stanza Arabic models into {dir}: {error} (a network connection is needed once)",
+    "E305": "name-model training data {path} is missing or not NewsFANE (token<TAB>BIO-tag lines): {error}",
+    "E306": "name model not found: {path} (rebuild it with: python run.py models train-names)",
 }
 
 

@@ -1,4 +1,6 @@
-"""``python run.py models download|status``: the optional Stanza Arabic models.
+"""``python run.py models download|status|train-names|eval-names``: the optional Stanza Arabic
+models, and the shipped name recogniser (``train-names``/``eval-names``, see
+:mod:`pipeline.commands.names`).
 
 The default ``rules`` backend needs no model.  ``backend = "stanza"`` (in the
 configuration, or ``--backend stanza``) needs ``pip install ".[stanza]"`` and the
@@ -104,17 +106,25 @@ def download(config: dict) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .names import add_arguments
     ap = argparse.ArgumentParser(prog="run.py models",
-                                 description="Manage the optional Stanza Arabic models "
-                                             "(only the stanza backend uses them).")
-    ap.add_argument("action", choices=("download", "status"),
-                    help="download: fetch the models (needs a network); status: what is installed")
-    ap.add_argument("--config", default=None, help="TOML configuration ([stanza] dir sets the folder)")
+                                 description="Manage the optional Stanza Arabic models (only the stanza "
+                                             "backend uses them) and the shipped name recogniser.")
+    ap.add_argument("action", choices=("download", "status", "train-names", "eval-names"),
+                    help="download: fetch the Stanza models (needs a network); status: what is installed; "
+                         "train-names: rebuild the name model from NewsFANE; eval-names: its entity F1 "
+                         "on the NewsFANE hold-out")
+    ap.add_argument("--config", default=None, help="TOML configuration ([stanza] dir sets the folder; "
+                                                   "the lexicons give the name model's gazetteer features)")
+    add_arguments(ap)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.action in ("train-names", "eval-names"):
+        from .names import cmd_eval, cmd_train
+        return cmd_train(args) if args.action == "train-names" else cmd_eval(args)
     config = _config(args.config)
     if args.action == "status":
         ok, text = status(config)
