@@ -253,6 +253,13 @@ class _Ctx(Bounds, OtherForms):
                 return self._object(k, s, e, cut, cue, j0, left if sp is left else None, conj)
             return None
         kind, spk_end_word, c_start, mark = opener
+        relayed_by = None
+        if sp is right and right is not None and cue.lemma in lex.relay_lemmas:
+            # نقلت صحيفة «الأهرام» عن مصادر دبلوماسية أن …: the outlet relays, the source
+            # after عن is the speaker
+            src = self._source_after_an(right, spk_end_word, e)
+            if src is not None:
+                relayed_by, sp = right, src
         if sp is right and right is not None and kind in ("comp", "mark", "colon") and cue.kind == "verb":
             sp = self._extend_to_name(right, spk_end_word)
         if mark is not None:
@@ -276,6 +283,8 @@ class _Ctx(Bounds, OtherForms):
             if any(m.start >= cs and m.end <= ce + 1 and not m.is_name for m in self.speech):
                 q.kind = "mixed"
         q.frame_start, q.frame_end = cue.start, max(cue.end, min(c_start, q.start))
+        if relayed_by is not None:
+            q.relay_spans.append(relayed_by)
         if sp is not None:
             q.speaker_start, q.speaker_end = sp
             if sp is left:
@@ -283,6 +292,18 @@ class _Ctx(Bounds, OtherForms):
                 # ونقلت وكالة رويترز عن مسؤول سعودي قوله إن: the relay is named before the speaker
                 q.frame_start = s if self._prev_word(sp[0]) in ("عن", "عنه", "عنها") else sp[0]
         return q
+
+    def _source_after_an(self, first: tuple[int, int], j_end: int, e: int) -> tuple[int, int] | None:
+        """The mention after عن that follows a relaying subject, before the opener:
+        نقلت وكالة رويترز [عن] مسؤول سعودي أن … (None when there is none)."""
+        words = self.words
+        j = words.first_at_or_after(first[1])
+        if j >= j_end or words.forms[j] != "عن":
+            return None
+        if any(ch in words.gap(j - 1, j) for ch in "،,.:؛"):
+            return None
+        src = self.np.mention(words, j + 1, j_end, e)
+        return src if src is not None and self._sourceish(src) else None
 
     def _known_name(self, sp: tuple[int, int]) -> bool:
         """A bare name (وفق عبدالرحمن) counts when the document names that person

@@ -49,6 +49,9 @@ CASES = [
          "مسؤول أمريكي", "وقال", "الضربات ستستمر", exact=True),
     Case("resumptive-fihi-before-subject", "وأصدرت الوزارة بيانا كشفت فيه المصادر أن الخطة جاهزة.",
          "المصادر", "كشفت", "الخطة جاهزة", exact=True),
+    # نقل X عن Y أن: Y is the speaker, X relays (also without قوله)
+    Case("naqala-an-without-qawl", 'ونقلت صحيفة "الاهرام" عن مصادر دبلوماسية ان المفاوضات ستستأنف.',
+         "مصادر دبلوماسية", "ونقلت", "المفاوضات ستستأنف", type="anonymous", exact=True),
     # يُدعى "is called" (with ى) carries the name; يدّعي "claims" stays a cue
     Case("yudaa-is-called", "وقال رجل يدعى محمد إن الشرطة لم تحضر.", "رجل يدعى محمد", "وقال", "الشرطة لم تحضر",
          exact=True),
