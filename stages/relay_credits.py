@@ -119,7 +119,9 @@ class CreditFinder:
                 # subject (وقالت وكالة أنباء الصين الجديدة (شينخوا) إن)
                 prior = fields[:n_field]
                 short = all(j2 - i2 <= 4 for i2, j2, _, _ in prior)
-                bare = all(j2 - i2 <= 2 and not any(words.forms[x] in self.lex.cue_forms for x in range(i2, j2))
+                # a bare place, or a place and a date (بكين 15 يناير (شينخوا) أعلنت …)
+                bare = all((j2 - i2 <= 2 or any(words.forms[x].isdigit() for x in range(i2, j2)))
+                           and not any(words.forms[x] in self.lex.cue_forms for x in range(i2, j2))
                            for i2, j2, _, _ in prior)
                 ends = any(ch in after for ch in "-–—ـ:\n") or j >= len(words) or words.starts[j] >= pe
                 if (i - k0 <= 6 and short and (ends or bare)) or "\n" in after:

@@ -79,6 +79,7 @@ class RelayTracer(CreditFinder):
         self.anaphora = rw.get("anaphora", frozenset())
         self.fronted = rw.get("fronted", frozenset())
         self.site_heads = rw.get("site_heads", frozenset())
+        self.news_words = rw.get("news_words", frozenset())
         self.account_heads = rw.get("account_heads", frozenset())
         self.published = rw.get("published", frozenset())
         self.continuation = rw.get("continuation", frozenset())
@@ -215,6 +216,9 @@ class RelayTracer(CreditFinder):
             f = forms[k]
             b = f[1:] if f.startswith("ل") and len(f) > 3 else f
             if f in self.lex.media_heads or b in self.lex.media_heads:
+                hit = self.lex.match_agency(forms, k) or self._match_prefixed(forms, k)
+                if hit:  # وكالة الصحافة الفرنسية: the head starts a name the lexicon knows
+                    return hit[0], words.starts[k], words.ends[k + hit[1] - 1]
                 j = k + 1
                 while j < len(forms) and (forms[j] in self.fillers or forms[j] in self.lex.media_heads):
                     j += 1
@@ -233,6 +237,18 @@ class RelayTracer(CreditFinder):
                     hi = lo + len(mk.group(1))
                     name = self.orig[self.norm.to_orig(lo):self.norm.to_orig_end(hi)].strip()
                     return Agency(name, "outlet", (tuple(inner.split()),)), lo, hi
+                if forms[j] in self.news_words:
+                    # وكالة الأنباء العراقية، وكالة أنباء الشرق: a national agency named by its
+                    # adjective; the head is part of the name
+                    end = j + 1
+                    while end < len(forms) and end < j + 3 and not self._punct_between(words, end - 1, end, [1]) \
+                            and (forms[end].endswith(("يه", "ي")) or forms[end] in self.fillers
+                                 or (forms[end] == forms[j + 1] if end == j + 1 else False)):
+                        end += 1
+                    if end > j + 1:
+                        s0, e0 = words.starts[k] + (1 if f != b else 0), words.ends[end - 1]
+                        name = " ".join(self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)].split())
+                        return Agency(name, "agency", (tuple(forms[k:end]),)), s0, e0
                 out = []
                 while j < len(forms) and len(out) < 3 and forms[j] not in self.lex.boundaries \
                         and forms[j] not in self.lex.complementisers and not self._punct_between(words, j - 1, j, out):
@@ -341,7 +357,8 @@ class RelayTracer(CreditFinder):
                     k = max(k + 1, words.first_at_or_after(e0))
                     continue
             if hit is None and (f in self.lex.media_heads or (f.startswith("ل") and f[1:] in self.lex.media_heads)) \
-                    and (trig in self.triggers or f.startswith("ل") or according or to_told or told_obj):
+                    and (trig in self.triggers or trig0 in self.triggers or f.startswith("ل") or according
+                         or to_told or told_obj or k == first_k):
                 found = self._outlet_span(words, words.starts[k], words.ends[k])
                 if found is not None:
                     ag, s0, e0 = found
