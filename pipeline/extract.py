@@ -8,6 +8,7 @@ from typing import Optional
 
 from spacy.tokens import Doc
 
+from stages.model import ext
 from stages.textnorm import fold
 
 from . import __version__
@@ -40,13 +41,13 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None, lexico
     outlet = lexicon.outlet(rec.outlet)
     # the names the document's own outlet goes by: a relay with one of them is the publisher
     publisher = outlet.keys if outlet else ({fold(rec.outlet)} if rec.outlet else None)
-    norm = doc._.isnad_norm
+    norm = ext(doc, "isnad_norm")
     text = norm.orig  # == doc.text, without rebuilding it from the tokens
     did = rec.doc_id
-    sents = [(norm.to_orig(s), norm.to_orig_end(e)) for s, e in doc._.isnad_sentences]
+    sents = [(norm.to_orig(s), norm.to_orig_end(e)) for s, e in ext(doc, "isnad_sentences")]
     sentence_rows = [{"doc_id": did, "sentence_id": i, "start": s, "end": e, "text": text[s:e]}
                      for i, (s, e) in enumerate(sents)]
-    quotes = doc._.isnad_quotes
+    quotes = ext(doc, "isnad_quotes")
     qids = [f"{did}:q{i + 1}" for i in range(len(quotes))]
     qid_of = {id(q): qid for q, qid in zip(quotes, qids)}
     quote_rows, source_rows = [], []
@@ -70,7 +71,7 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None, lexico
             "confidence": float(q.confidence), "method": q.method,
         })
         # hop 0 is nearest the words: quote-level links first, then document credits
-        links = list(reversed(q.sources)) + [dict(s) for s in doc._.isnad_doc_sources or []
+        links = list(reversed(q.sources)) + [dict(s) for s in ext(doc, "isnad_doc_sources") or []
                                              if s["source"] not in {x["source"] for x in q.sources}]
         for hop, src in enumerate(links):
             s, e = src.get("start"), src.get("end")
@@ -79,12 +80,12 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None, lexico
                                 "is_publisher": None if publisher is None else fold(src["source"] or "") in publisher})
     speaker_rows = [{"doc_id": did, "speaker_id": sid(sp.speaker_id), "name": sp.name, "type": sp.type,
                      "aliases": list(sp.aliases), "n_quotes": sp.n_quotes, "speaker_key": sp.key,
-                     "title": sp.title} for sp in doc._.isnad_speakers or []]
+                     "title": sp.title} for sp in ext(doc, "isnad_speakers") or []]
     document_row = {
         "doc_id": did, "source_path": rec.source_path, "title": rec.title, "url": rec.url,
         "outlet": outlet.name if outlet else rec.outlet, "outlet_id": rec.outlet, "date": rec.date,
         "text": text, "n_chars": len(text), "n_sentences": len(sents), "n_quotes": len(quotes),
-        "relayed_by": list(doc._.isnad_relays or []), "content_sha256": rec.sha256,
+        "relayed_by": list(ext(doc, "isnad_relays") or []), "content_sha256": rec.sha256,
         "record_sha256": rec.extra.get("content_hash"),
         "pipeline_version": __version__,
         "processed_at": processed_at or datetime.now(timezone.utc),

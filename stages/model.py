@@ -120,3 +120,15 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+
+def ext(doc: Doc, name: str):
+    """``getattr(doc._, name)`` for an isnad extension, without building spaCy's
+    ``Underscore`` object on every ``doc._`` (3.6 µs against 0.1 µs; a stage reading
+    ``doc._.isnad_norm`` once per quote pays it dozens of times per article).  spaCy keeps
+    a Doc extension's value in ``doc.user_data`` under ``("._.", name, None, None)``;
+    an unset one falls back to ``doc._`` (its default)."""
+    try:
+        return doc.user_data[("._.", name, None, None)]
+    except KeyError:
+        return getattr(doc._, name)

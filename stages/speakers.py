@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
-from .model import Quote, Speaker
+from .model import Quote, Speaker, ext
 from .speakers_np import NounPhrases
 from .subjects import MAX_WINDOW_CHARS, SubjectFinder
 from .textnorm import fold
@@ -97,7 +97,7 @@ class SpeakerResolver:
         """Type and name of the mention at normalised ``s:e``: a person's name inside a
         long mention (وزير خارجية كازاخستان خيرات عبد الرحمانوف -> خيرات عبد الرحمانوف),
         otherwise the mention as written."""
-        norm = doc._.isnad_norm
+        norm = ext(doc, "isnad_norm")  # once per mention: doc._ costs more than the rest
         orig = norm.orig
         forms = WORD_RE.findall(norm.text[s:e])
         surface = WORD_RE.findall(orig[norm.to_orig(s):norm.to_orig_end(e)])
@@ -292,7 +292,7 @@ class SpeakerResolver:
             ws = {bare(w) for w in WORD_RE.findall(fold(q.speaker_name))} - {"", "ال"}
             mention_ws = set()
             if q.speaker_start is not None:
-                mention_ws = {bare(w) for w in WORD_RE.findall(doc._.isnad_norm.text[q.speaker_start:q.speaker_end])}
+                mention_ws = {bare(w) for w in WORD_RE.findall(ext(doc, "isnad_norm").text[q.speaker_start:q.speaker_end])}
             hit = None
             for ci in range(len(clusters) - 1, -1, -1):
                 cw = cluster_words[ci]

@@ -20,6 +20,7 @@ bounded window before each implicit cue, so the cost stays linear.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .speakers_np import KAANA
@@ -41,6 +42,8 @@ NOT_VERBS = {"هذا", "هذه", "ذلك", "تلك", "هناك", "هنا", "وه
              "ولكن", "لكنه", "لكنها", "ولكنه", "ولكنها", "كما", "ثم", "او", "ام", "اي", "ايه", "الا", "سوي",
              "مثل", "يذكر", "يشار", "يجدر", "الجدير", "وتجدر", "تجدر", "ويذكر", "ويشار",
              "شرق", "غرب", "شمال", "جنوب", "وسط", "جنوبي", "شمالي", "شرقي", "غربي"}
+# punctuation in the gap before a word that opens a clause
+_CLAUSE_PUNCT = re.compile("[\n.،,؛:!؟?]").search
 MAX_WINDOW_CHARS = 1200  # how far back an implicit speaker's antecedent is looked for
 MAX_SUBJECTS = 40  # and at most this many clause openings
 
@@ -97,13 +100,15 @@ class SubjectFinder:
         n = len(forms)
         i = words.first_at_or_after(lo)
         out: list[Subject] = []
+        # only the skipped spans that reach into the window can hold one of its words
+        skip = [(a, b) for a, b in skip if a < hi and b > lo]
         while i < n and words.starts[i] < hi:
             st = words.starts[i]
-            if any(a <= st < b for a, b in skip):
+            if skip and any(a <= st < b for a, b in skip):
                 i += 1
                 continue
             gap = text[words.ends[i - 1]:st] if i else "\n"
-            opening = i == 0 or any(ch in gap for ch in "\n.،,؛:!؟?") or forms[i - 1] in CLAUSE_OPENERS
+            opening = i == 0 or (gap != " " and _CLAUSE_PUNCT(gap) is not None) or forms[i - 1] in CLAUSE_OPENERS
             f = forms[i]
             if not opening:
                 i += 1

@@ -51,3 +51,13 @@ def test_tokenizer_keeps_text_and_sentence_starts_match_char_span(nlp):
             expected.add(span.start)
     assert {t.i for t in doc if t.is_sent_start} == expected
     assert set(doc.to_array([SENT_START]).tolist()) <= {0, 1}
+
+
+def test_ext_reads_what_doc_underscore_reads(nlp, astana_text):
+    from stages.model import EXTENSIONS, ext
+    doc = nlp(astana_text)
+    for name in EXTENSIONS:
+        assert ext(doc, name) is getattr(doc._, name)
+    bare = nlp.make_doc("نص")  # nothing set yet: the extensions' defaults
+    for name, default in EXTENSIONS.items():
+        assert ext(bare, name) is getattr(bare._, name) is default

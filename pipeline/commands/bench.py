@@ -101,10 +101,10 @@ def _phase_tokenize(sample: str, config: Optional[str], batch_size: int) -> dict
 
 
 def _phase_pipeline(sample: str, config: Optional[str], batch_size: int) -> dict:
+    from ..engines import get_nlp
     from ..extract import Record, doc_rows
-    from ..nlp import build_nlp
     docs = _read_sample(sample)
-    nlp = build_nlp(config)
+    nlp = get_nlp(config)  # as a worker of the batch engine builds it
     failed: list[str] = []
     # as the batch engine does: a document that raises is dropped, not the run
     nlp.set_error_handler(lambda name, proc, ds, e: failed.append(f"{name}: {type(e).__name__}: {e}"))
@@ -126,10 +126,10 @@ def _phase_pipeline(sample: str, config: Optional[str], batch_size: int) -> dict
 def _phase_breakdown(sample: str, config: Optional[str], batch_size: int) -> dict:
     """CPU seconds of the tokenizer, of each stage and of the row extraction, running
     the stages one after another over each batch (what ``nlp.pipe`` does)."""
+    from ..engines import get_nlp
     from ..extract import Record, doc_rows
-    from ..nlp import build_nlp
     docs = _read_sample(sample)
-    nlp = build_nlp(config)
+    nlp = get_nlp(config)
     clock = time.process_time
     parts = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}, "doc_rows": 0.0}
     for b in range(0, len(docs), batch_size):
