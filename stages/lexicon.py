@@ -45,6 +45,7 @@ class Agency:
     # spellings that name it only in a credit: (الفرنسية)، - الألمانية
     credit_keys: tuple[tuple[str, ...], ...] = ()
     ambiguous: bool = False  # also a word or a place (الحياة، الرياض): a relay only in marks or after a head
+    told_unmarked: bool = False  # an ambiguous name that is the outlet right after the speaker (قال مسؤول للجزيرة)
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
             names = [a["name"], *a.get("aliases", [])]
             keys = tuple(dict.fromkeys(_name_key(n) for n in names if n.strip()))
             credit_keys = tuple(dict.fromkeys(_name_key(n) for n in a.get("credit_aliases", []) if n.strip()))
-            agency = Agency(a["name"], a.get("type", "agency"), keys, credit_keys, bool(a.get("ambiguous", False)))
+            agency = Agency(a["name"], a.get("type", "agency"), keys, credit_keys, bool(a.get("ambiguous", False)),
+                            bool(a.get("told_unmarked", False)))
         except (KeyError, TypeError, AttributeError) as e:
             raise make(ConfigError, "E005", path=paths["agencies"], error=f"agency entry missing {e}") from None
         agencies.append(agency)

@@ -401,7 +401,9 @@ class RelayTracer(CreditFinder):
                 # a standalone لـ (لـ الوطن، لـ(الوطن)) or a talk frame (في اتصال هاتفي مع المدينة)
                 # names the outlet; للحياة، للشرق الأوسط، وقال في الرياض are a word or a place
                 talk = told and any(strip_conj(forms[j]) in self.told_heads for j in range(max(0, k - 4), k))
-                if ag.ambiguous and not (marked or headed or prev == "ل" or talk):
+                # قال مسؤول للجزيرة إن: a prefixed name right after the cue or the speaker
+                said_to = ag.told_unmarked and f.startswith("ل") and not according and self._told_li(words, q, k)
+                if ag.ambiguous and not (marked or headed or prev == "ل" or talk or said_to):
                     k += 1
                     continue
                 rel = "told_to" if told else "reported_by"
