@@ -2,6 +2,8 @@
 
     python run.py [INPUT ...] [--out DIR] [--config FILE]   process articles
     python run.py who NAME --out DIR                         every quote by a speaker
+    python run.py trace QUERY --out DIR                      a claim's first appearance and travels
+    python run.py claims --out DIR [--rebuild]               build the claims now
     python run.py report --out DIR [--doc ID ...]            HTML report
     python run.py evaluate GOLD.jsonl [--out DIR]            accuracy on annotated articles
     python run.py bench [--docs N] [--workers N]             benchmark
@@ -26,6 +28,8 @@ SAMPLE = ROOT / "examples" / "astana8.txt"
 
 SUBCOMMANDS = {
     "who": ("pipeline.commands.who", "every quote by one speaker across an output folder"),
+    "trace": ("pipeline.commands.trace", "where a claim appeared first and how it travelled across outlets"),
+    "claims": ("pipeline.commands.claims", "(re)build the claims of an output folder now"),
     "report": ("pipeline.commands.report", "write a self-contained HTML report"),
     "evaluate": ("pipeline.commands.evaluate", "score the pipeline on a gold JSONL file"),
     "bench": ("pipeline.commands.bench", "benchmark tokenisation vs. the full pipeline"),

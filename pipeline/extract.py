@@ -68,7 +68,7 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None, lexico
             "speaker": spk, "speaker_start": q.ospeaker_start, "speaker_end": q.ospeaker_end,
             "speaker_name": q.speaker_name, "speaker_type": q.speaker_type, "speaker_id": sid(q.speaker_id),
             "relayed_by": list(q.relayed_by), "parent_quote_id": parent,
-            "confidence": float(q.confidence), "method": q.method,
+            "confidence": float(q.confidence), "method": q.method, "claim_id": None,
         })
         # hop 0 is nearest the words: quote-level links first, then document credits
         links = list(reversed(q.sources)) + [dict(s) for s in ext(doc, "isnad_doc_sources") or []

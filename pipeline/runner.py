@@ -35,6 +35,8 @@ from .engines import InProcessEngine, PoolEngine, Task, default_workers, drop_nl
 from .extract import Record
 from .fields import InputOptions, options_from_config
 from .io import SUFFIXES, Rejection, content_hash, expand_inputs, read_inputs, reject
+from .claims import load_rules as load_claim_rules
+from .claims import update as update_claims
 from .manifest import Manifest, OutputLock, dup_key, new_run_id, recover
 from .writer import empty_blobs, prune_part, publish_part, stage_part
 
@@ -76,6 +78,7 @@ class Stats:
     bad_dates: int = 0
     bad_date_example: tuple = ()
     notes: list = field(default_factory=list)  # said once on stderr (skipped outputs, one process, ...)
+    claims: dict | None = None  # the claims build after the batches (None: already current)
 
     def as_dict(self) -> dict:
         d = dict(vars(self))
@@ -98,6 +101,7 @@ def run_batch(inputs: list[str], out: Path, config: str | None = None,
         opts = replace(opts, inputs=options_from_config(cfg))
     files, notes = _input_files(inputs, out)
     _check_options(opts)
+    load_claim_rules(cfg)  # a bad [claims] section stops the run before anything is written
     compression = _compression(cfg)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -288,12 +292,17 @@ class _Run:
                         self.commit(res)
                 except BrokenProcessPool as e:  # a worker died (out of memory, segfault, killed)
                     raise make(RunError, "E204", error=str(e) or type(e).__name__) from None
+                engine.close()  # the workers' memory is free before the claims are built
+                engine = None
             if st.batches == 0 and not self.manifest.committed_parts():
                 # a first run with nothing to write still creates every table (empty, with
                 # its schema) so that readers find them; a later no-op run writes nothing
                 stage_part(self.out, st.run_id, "part-00000", empty_blobs(self.compression), opts.durable)
                 publish_part(self.out, st.run_id, "part-00000", opts.durable)
                 self.manifest.commit_part(st.run_id, "part-00000", [])
+            # claims link documents of every batch and run: built once the batches are
+            # in, over the whole datasets (a no-op when no document changed since)
+            st.claims = update_claims(self.out, self.manifest.db, self.cfg, self.compression, opts.durable)
             status = "done"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -411,6 +420,10 @@ def summary(stats: dict) -> str:
              + (f" ({stats['rejected_again']} unchanged since an earlier run)" if stats.get("rejected_again") else "")
              + f", {stats['seconds']:.1f} s"
              + (f" ({stats['engine']} engine, {stats['workers']} worker(s))" if stats.get("engine") else "")]
+    claims = stats.get("claims")
+    if claims:
+        lines.append(f"claims: {claims['claims']} ({claims['multi_outlet']} across outlets, "
+                     f"{claims['assigned']} quotes newly assigned), built in {claims['seconds']:.1f} s")
     by_type: dict[str, Counter] = {}
     for key, n in speakers.items():
         name, typ = key if isinstance(key, tuple) else (key, "unknown")

@@ -29,6 +29,9 @@ QUOTES = pa.schema([
     ("speaker", STR), ("speaker_start", I32), ("speaker_end", I32), ("speaker_name", STR),
     ("speaker_type", STR), ("speaker_id", STR), ("relayed_by", pa.list_(STR)),
     ("parent_quote_id", STR), ("confidence", pa.float32()), ("method", STR),
+    # filled after the run by pipeline/claims.py (null in a part until then, and for
+    # nested quotes, which are read through their parent)
+    ("claim_id", STR),
 ])
 
 SPEAKERS = pa.schema([
@@ -46,6 +49,17 @@ SOURCES = pa.schema([
 
 REJECTED = pa.schema([
     ("doc_id", STR), ("source_path", STR), ("reason", STR), ("message", STR),
+])
+
+# Built after each run over the whole datasets (pipeline/claims.py), one file per table
+# (OUT/claims/claims.parquet), not one part per batch.  first_date has the type of
+# documents.date.
+CLAIMS = pa.schema([
+    ("claim_id", STR), ("text", STR), ("first_doc_id", STR), ("first_quote_id", STR),
+    ("first_date", DOCUMENTS.field("date").type), ("first_outlet", STR), ("first_url", STR),
+    ("last_date", DOCUMENTS.field("date").type), ("n_quotes", I32), ("n_documents", I32), ("n_outlets", I32),
+    ("outlets", pa.list_(STR)), ("speakers", pa.list_(STR)), ("speaker_keys", pa.list_(STR)),
+    ("relays", pa.list_(STR)),
 ])
 
 TABLES: dict[str, pa.Schema] = {
@@ -86,5 +100,7 @@ def _with_pandas_metadata(schema: pa.Schema) -> pa.Schema:
 
 
 TABLES = {name: _with_pandas_metadata(schema) for name, schema in TABLES.items()}
+DERIVED: dict[str, pa.Schema] = {"claims": _with_pandas_metadata(CLAIMS)}
+CLAIMS = DERIVED["claims"]
 DOCUMENTS, SENTENCES, QUOTES = TABLES["documents"], TABLES["sentences"], TABLES["quotes"]
 SPEAKERS, SOURCES, REJECTED = TABLES["speakers"], TABLES["sources"], TABLES["rejected"]

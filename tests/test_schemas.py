@@ -15,7 +15,9 @@ import pyarrow as pa
 import pytest
 
 from pipeline.extract import Record, doc_rows
-from pipeline.schemas import TABLES
+from pipeline.schemas import DERIVED, TABLES
+
+ALL = {**TABLES, **DERIVED}  # per-batch tables and the ones built over the datasets
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -26,19 +28,19 @@ def schema_text(schema: pa.Schema) -> str:
 
 def write_golden() -> None:
     GOLDEN.mkdir(exist_ok=True)
-    for name, schema in TABLES.items():
+    for name, schema in ALL.items():
         (GOLDEN / f"{name}.schema.txt").write_text(schema_text(schema), encoding="utf-8")
 
 
 def test_every_table_has_a_golden_schema_and_no_stale_ones():
     golden = {p.name[: -len(".schema.txt")] for p in GOLDEN.glob("*.schema.txt")}
-    assert golden == set(TABLES)
+    assert golden == set(ALL)
 
 
-@pytest.mark.parametrize("name", sorted(TABLES))
+@pytest.mark.parametrize("name", sorted(ALL))
 def test_schema_matches_golden(name):
     expected = (GOLDEN / f"{name}.schema.txt").read_text(encoding="utf-8")
-    assert schema_text(TABLES[name]) == expected, (
+    assert schema_text(ALL[name]) == expected, (
         f"schema of table {name!r} changed; if deliberate, regenerate tests/golden (see module doc)")
 
 
@@ -55,10 +57,10 @@ def test_documents_timestamp_is_utc():
     assert TABLES["documents"].field("processed_at").type == pa.timestamp("us", tz="UTC")
 
 
-@pytest.mark.parametrize("name", sorted(TABLES))
+@pytest.mark.parametrize("name", sorted(ALL))
 def test_empty_table_builds_with_its_schema(name):
-    table = pa.Table.from_pylist([], schema=TABLES[name])
-    assert table.num_rows == 0 and table.schema == TABLES[name]
+    table = pa.Table.from_pylist([], schema=ALL[name])
+    assert table.num_rows == 0 and table.schema == ALL[name]
 
 
 def test_doc_rows_columns_are_exactly_the_schema(nlp):

@@ -40,6 +40,9 @@ from pathlib import Path
 
 from stages.textnorm import REMOVED, fold
 
+from ..datasets import scan as _scan
+from ..datasets import table_glob as _glob
+
 EXIT_FOUND, EXIT_NONE, EXIT_USAGE = 0, 1, 2
 TABLES = ("documents", "sentences", "quotes", "speakers", "sources")
 
@@ -158,24 +161,6 @@ class OutputError(Exception):
     pass
 
 
-def _glob(out: Path, table: str) -> str | None:
-    d = out / table
-    if d.is_dir() and any(d.rglob("*.parquet")):
-        return str(d / "**" / "*.parquet")
-    return None
-
-
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _scan(files: str | list[str], filename: bool = False) -> str:
-    """A read_parquet over a glob or a list of files (hive ``run_id=`` folders allowed)."""
-    src = _lit(files) if isinstance(files, str) else "[" + ", ".join(map(_lit, files)) + "]"
-    extra = ", filename = true" if filename else ""
-    return f"read_parquet({src}, hive_partitioning = true, union_by_name = true{extra})"
-
-
 def _paired(out: Path, quote_files: set[str], table: str) -> list[str] | None:
     """The ``table`` part files written with the given quotes part files.
 
@@ -198,20 +183,20 @@ def _paired(out: Path, quote_files: set[str], table: str) -> list[str] | None:
     return files
 
 
-def find_quotes(out: Path, query: str) -> list[dict]:
-    """Every quote by ``query`` in the isnad output folder ``out``, oldest first."""
-    import duckdb
-
-    qwords = name_words(query)
-    if not qwords:
-        raise ValueError(f"the name {query!r} has no letters to match")
-    qkey = f" {' '.join(qwords)} "
+def output_tables(out: Path) -> dict[str, str | None]:
+    """The glob of each table in ``out``; OutputError when there is no isnad output."""
     globs = {t: _glob(out, t) for t in TABLES}
     if globs["quotes"] is None:
         raise OutputError(f"{out} has no isnad output (expected Parquet files under {out / 'quotes'}/); "
                           f"run `python run.py INPUT --out {out}` first")
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")  # documents.date is a UTC timestamp: show it as such
+    return globs
+
+
+def match_speaker(con, globs: dict[str, str | None], query: str) -> bool:
+    """Temp table ``hk`` (doc_id, quote_id, filename): the quotes whose speaker is
+    ``query`` (see the module doc).  False when there are none."""
+    qwords = name_words(query)
+    qkey = f" {' '.join(qwords)} "
     quotes, speakers = _scan(globs["quotes"]), globs["speakers"] and _scan(globs["speakers"])
 
     # 1. distinct name strings, prefiltered, then matched exactly on normalised words
@@ -223,7 +208,7 @@ def find_quotes(out: Path, query: str) -> list[dict]:
     hit_names = [s for (s,) in names if rx.search(s) and qkey in name_key(s)]
     skey = _speaker_key(query) or None
     if not hit_names and not (speakers and skey):
-        return []
+        return False
     con.execute("CREATE TEMP TABLE m AS SELECT unnest(?::VARCHAR[]) AS s", [hit_names])
 
     # 2. quotes by name or mention, or through their speaker cluster: keys only
@@ -238,9 +223,21 @@ def find_quotes(out: Path, query: str) -> list[dict]:
         FROM (SELECT doc_id, quote_id, speaker_name, speaker, speaker_id, filename
               FROM {_scan(globs["quotes"], filename=True)}) q
         WHERE q.speaker_name IN (SELECT s FROM m) OR q.speaker IN (SELECT s FROM m) {cluster}""")
-    qfiles = {f for (f,) in con.execute("SELECT DISTINCT filename FROM hk").fetchall()}
-    if not qfiles:
+    return con.execute("SELECT count(*) FROM hk").fetchall()[0][0] > 0
+
+
+def find_quotes(out: Path, query: str) -> list[dict]:
+    """Every quote by ``query`` in the isnad output folder ``out``, oldest first."""
+    import duckdb
+
+    if not name_words(query):
+        raise ValueError(f"the name {query!r} has no letters to match")
+    globs = output_tables(out)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")  # documents.date is a UTC timestamp: show it as such
+    if not match_speaker(con, globs, query):
         return []
+    qfiles = {f for (f,) in con.execute("SELECT DISTINCT filename FROM hk").fetchall()}
 
     # 3. the full rows, and their context, from the paired part files only
     con.execute(f"""CREATE TEMP TABLE hq AS

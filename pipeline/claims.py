@@ -1,0 +1,490 @@
+"""Claims: top-level quotes that say the same thing, across documents and outlets.
+
+Built in the driver after every run, over the whole datasets (a claim links articles
+of different batches and runs), and written like the batch tables: all or nothing.
+
+**Same claim.** A quote's content is normalised — letters folded (أ/إ/آ/ا، ى/ي، ة/ه),
+diacritics, tatweel and bidi marks removed (:func:`stages.textnorm.fold`), punctuation
+dropped — so ``«إن المملكة تدعم الحلَّ»`` and ``ان المملكه تدعم الحل`` are one *form*.
+Every form belongs to exactly one claim.  A new form joins the claim whose *seed* (the
+form that founded it) it resembles: word-set Jaccard >= ``similarity`` (0.6), at least
+``min_shared_words`` (5) words in common, and the same numbers (``قتل 15`` and
+``قتل 17`` are two claims, and so are yesterday's and today's weather bulletins).
+Comparing with the seed, never with any member, keeps claims from drifting along a
+chain of small edits: every member resembles the claim's ``text``.  Candidate seeds
+come from MinHash/LSH over the word sets (:func:`near_duplicates`), each checked exactly.
+
+**Stable ids.** ``claim_id`` is ``c`` + 16 hex digits of the BLAKE2b hash of the seed
+form.  Once given, a quote keeps its claim_id in later runs (it is stored in
+``quotes.claim_id``) and new quotes join existing claims first, so ids users joined on
+do not move when articles arrive.  A claim lives while its seed form has a quote: when
+the seed's documents are reprocessed into other words or removed, the claim's other
+forms are clustered again (the first new claim among them keeps the old id).  A
+rebuild from scratch gives the same id to every claim whose seed is its earliest form.
+
+**Always current.** ``first_*``, counts, outlets, speakers and relays are recomputed
+from the current rows at every build, so an earlier article arriving later becomes
+``first_*``, and a superseded document leaves no stale member.
+
+**Crash safety.** Quote part files whose claim_id changes are rewritten under a
+temporary name and renamed (:func:`pipeline.writer.write_atomic`), then
+``OUT/claims/claims.parquet`` the same way, then the manifest records a fingerprint
+of the documents it reflects.  A build that dies is simply done again by the next
+run: quotes already labelled keep their ids, the rest are assigned.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from stages.textnorm import normalize_text
+
+from .datasets import columns, scan, table_glob
+from .schemas import CLAIMS, QUOTES
+from .writer import parquet_bytes, write_atomic
+
+SIMILARITY = 0.6
+MIN_SHARED_WORDS = 5
+CLAIMS_FILE = Path("claims") / "claims.parquet"
+META_KEY = "claims_fingerprint"
+
+_WORD = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"[0-9]+")
+_SEP = "\x00"
+_CHUNK = 20_000
+
+
+# ----------------------------------------------------------------------------- forms
+
+def normalise_many(texts: list[str | None]) -> list[str]:
+    """Normalised contents: folded, lower-cased words joined by one space.
+
+    The document normaliser runs once over the joined texts (one ``re.sub`` and a
+    chain of ``str.replace``, C speed), then one word scan per text.
+
+    >>> normalise_many(["«إنّ المملكةَ تدعم الحـل»", "ان المملكه تدعم الحل."])
+    ['ان المملكه تدعم الحل', 'ان المملكه تدعم الحل']
+    """
+    out: list[str] = []
+    for i in range(0, len(texts), _CHUNK):  # chunks: a few MB of text at a time, not the corpus
+        big = normalize_text(_SEP.join((t or "").replace(_SEP, " ") for t in texts[i:i + _CHUNK])).text.lower()
+        out += [" ".join(_WORD.findall(p)) for p in big.split(_SEP)]
+    return out or [""] * len(texts)
+
+
+def normalise(text: str | None) -> str:
+    return normalise_many([text])[0]
+
+
+def claim_id_of(key: str) -> str:
+    return "c" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass
+class Rules:
+    similarity: float = SIMILARITY
+    min_shared_words: int = MIN_SHARED_WORDS
+
+
+def load_rules(config: str | None) -> Rules:
+    """``[claims]`` of the configuration (similarity, min_shared_words), else defaults."""
+    from stages.lexicon import DEFAULT_CONFIG
+    try:
+        with open(config or DEFAULT_CONFIG, "rb") as f:
+            sec = tomllib.load(f).get("claims", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return Rules()
+    from stages.errors import ConfigError, make
+    unknown = set(sec) - {"similarity", "min_shared_words"}
+    if unknown:
+        raise make(ConfigError, "E006", section="claims", key=sorted(unknown)[0], value=sec[sorted(unknown)[0]],
+                   expected="similarity or min_shared_words")
+    sim, shared = sec.get("similarity", SIMILARITY), sec.get("min_shared_words", MIN_SHARED_WORDS)
+    if not isinstance(sim, (int, float)) or not 0 < sim <= 1:
+        raise make(ConfigError, "E006", section="claims", key="similarity", value=sim, expected="a number in (0, 1]")
+    if not isinstance(shared, int) or shared < 1:
+        raise make(ConfigError, "E006", section="claims", key="min_shared_words", value=shared,
+                   expected="an integer >= 1")
+    return Rules(float(sim), shared)
+
+
+BANDS, ROWS = 24, 3
+STOP_SHARE, STOP_MIN_DF = 0.005, 50
+
+
+def near_duplicates(names: list[str], rules: Rules) -> dict[int, list[tuple[float, int]]]:
+    """Pairs of forms that resemble each other: ``i -> [(jaccard, j), …]``.
+
+    Resemble: word-set Jaccard >= ``similarity``, at least ``min_shared_words`` words in
+    common, and the same numbers.  Candidates come from MinHash/LSH: ``BANDS`` bands of
+    ``ROWS`` hashes, a pair is a candidate when one band agrees, which happens with
+    probability ``1 - (1 - J**ROWS)**BANDS`` (0.997 at J = 0.6, 0.99998 at 0.7).  Every
+    candidate is checked exactly, so LSH can only miss a pair, never merge a wrong one.
+
+    Words in more than 0.5 % of the forms (ان، في، المملكه) are left out of the hashes
+    (they still count in the exact check): with them every two quotes share a band
+    often enough to make tens of millions of candidates.  Everything up to the exact
+    check is vectorised (pyarrow, numpy); words hash with CRC-32 and the hash functions
+    have fixed seeds, so the same input gives the same claims in every process.
+    """
+    import zlib
+
+    import numpy as np
+
+    n = len(names)
+    out: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    if n < 2:
+        return out
+    words = pc.split_pattern(pa.array(names, pa.string()), " ")
+    lens = pc.list_value_length(words).to_numpy(zero_copy_only=False)
+    enc = pc.dictionary_encode(pc.list_flatten(words))
+    del words
+    vocab = enc.dictionary.to_pylist()
+    nv = max(len(vocab), 1)
+    # one (form, word) per distinct word of a form; document frequency of each word
+    pair = _distinct(np.repeat(np.arange(n, dtype=np.int64), lens) * nv
+                     + enc.indices.to_numpy(zero_copy_only=False))
+    del enc
+    form, wid = (pair // nv).astype(np.int32), (pair % nv).astype(np.int32)
+    del pair
+    df = np.bincount(wid, minlength=nv)
+    size = np.bincount(form, minlength=n)
+    big = size[form] >= rules.min_shared_words
+    keep = big & (df[wid] <= max(STOP_MIN_DF, int(STOP_SHARE * n)))
+    # a form of common words only keeps them all (it can only meet its own kind)
+    keep |= big & (np.bincount(form[keep], minlength=n)[form] == 0)
+    form, wid = form[keep], wid[keep]
+    if len(form) == 0:
+        return out
+    crc = np.array([zlib.crc32(w.encode("utf-8")) for w in vocab], dtype=np.uint64)
+    x = crc[wid] * np.uint64(0x9E3779B97F4A7C15)
+    starts = np.flatnonzero(np.r_[True, form[1:] != form[:-1]])
+    fids = form[starts]
+    rng = np.random.default_rng(20150721)
+    a = rng.integers(1, 2**63, BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, BANDS * ROWS, dtype=np.uint64)
+    cands = []
+    with np.errstate(over="ignore"):
+        for band in range(BANDS):
+            key = np.zeros(len(fids), dtype=np.uint64)
+            for k in range(band * ROWS, (band + 1) * ROWS):
+                h = np.minimum.reduceat((x * a[k] + b[k]) >> np.uint64(32), starts)
+                key = (key ^ h) * np.uint64(0xBF58476D1CE4E5B9)
+            cands.append(_pairs_in_groups(key, fids, n))
+    sets: dict[int, frozenset] = {}
+    for p in _distinct(np.concatenate(cands)).tolist():
+        i, j = divmod(p, n)
+        si = sets.get(i) or sets.setdefault(i, frozenset(names[i].split()))
+        sj = sets.get(j) or sets.setdefault(j, frozenset(names[j].split()))
+        inter = len(si & sj)
+        if inter < rules.min_shared_words:
+            continue
+        jac = inter / (len(si) + len(sj) - inter)
+        if jac >= rules.similarity and _numbers(names[i]) == _numbers(names[j]):
+            out[i].append((jac, j))
+            out[j].append((jac, i))
+    return out
+
+
+def _distinct(a):
+    """Sorted distinct values (np.unique hashes, 5x slower on millions of int64)."""
+    import numpy as np
+
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
+def _pairs_in_groups(key, ids, n: int):
+    """Every pair ``i * n + j`` (i < j) of ``ids`` that share a ``key`` (numpy, no loop)."""
+    import numpy as np
+
+    order = np.argsort(key, kind="stable")
+    k, v = key[order], ids[order]
+    start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    size = np.diff(np.r_[start, len(k)])
+    pos = np.arange(len(k))
+    after = np.repeat(start + size, size) - pos - 1  # members after each one in its group
+    left = np.repeat(pos, after)
+    right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after))
+    i, j = v[left], v[right]
+    return np.minimum(i, j) * n + np.maximum(i, j)
+
+
+@dataclass
+class Form:
+    order: int  # rank of its earliest quote (date, doc_id, position)
+    first_row: int
+    rows: list[int] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)  # claim ids its quotes already carry
+
+
+def assign(keys: list[str], order: list[int], existing: list[str | None], old_seeds: dict[str, str],
+           rules: Rules | None = None) -> tuple[list[str], dict[str, str]]:
+    """Give every quote (row) a claim.
+
+    ``keys``: normalised contents; ``order``: each row's rank by publication; ``existing``:
+    the claim_id the row already carries (None for new rows); ``old_seeds``: the seed
+    form of every claim of the previous build.  Returns the claim of every row and the
+    seed form of every claim.
+    """
+    rules = rules or Rules()
+    forms: dict[str, Form] = {}
+    for i, k in enumerate(keys):
+        f = forms.get(k)
+        if f is None:
+            f = forms[k] = Form(order[i], i)
+        elif order[i] < f.order:
+            f.order, f.first_row = order[i], i
+        f.rows.append(i)
+        if existing[i]:
+            f.ids.add(existing[i])
+
+    # claims of earlier builds live while their seed form has quotes
+    seeds: dict[str, str] = {cid: s for cid, s in old_seeds.items() if s in forms}
+    labelled: dict[str, list[str]] = defaultdict(list)
+    for k, f in forms.items():
+        for cid in f.ids:
+            labelled[cid].append(k)
+    for cid, ks in labelled.items():
+        if cid not in old_seeds:  # labelled by a build that died before writing its table
+            own = [k for k in ks if claim_id_of(k) == cid]
+            seeds[cid] = own[0] if own else min(ks, key=lambda k: forms[k].order)
+
+    claim_of: dict[str, str] = {}
+    released: dict[str, str] = {}  # a form of a dissolved claim -> that claim's id
+    for k, f in forms.items():
+        alive = sorted(cid for cid in f.ids if cid in seeds)
+        if alive:
+            claim_of[k] = alive[0]
+        elif f.ids:
+            released[k] = min(f.ids)
+
+    names = list(forms)
+    pos = {k: i for i, k in enumerate(names)}
+    near = near_duplicates(names, rules)
+    seed_claim = {s: cid for cid, s in seeds.items()}
+    claim_of_seed = {pos[s]: cid for cid, s in seeds.items()}
+
+    for k in sorted((k for k in forms if k not in claim_of), key=lambda k: (forms[k].order, k)):
+        cid = seed_claim.get(k)
+        if cid is None:
+            # the seed it resembles most (ties: the earliest claim)
+            best = max(((jac, -forms[names[j]].order, j) for jac, j in near.get(pos[k], ())
+                        if j in claim_of_seed), default=None)
+            cid = claim_of_seed[best[2]] if best else None
+        if cid is None:
+            prev = released.get(k)
+            cid = prev if prev and prev not in seeds else claim_id_of(k)
+            n = 0
+            while cid in seeds:  # a 64-bit hash collision: never seen, but never merge on it
+                n += 1
+                cid = claim_id_of(f"{k}{_SEP}{n}")
+            seeds[cid] = k
+            seed_claim[k] = cid
+            claim_of_seed[pos[k]] = cid
+        claim_of[k] = cid
+    used = set(claim_of.values())
+    return [claim_of[k] for k in keys], {cid: s for cid, s in seeds.items() if cid in used}
+
+
+def _numbers(key: str) -> frozenset:
+    return frozenset(_DIGITS.findall(key))
+
+
+# ----------------------------------------------------------------------------- build
+
+def fingerprint(db) -> str:
+    """The state of every document in the manifest: the claims reflect it or not."""
+    h = hashlib.sha256()
+    for row in db.execute("SELECT key, content_hash, status, run_id, part FROM docs ORDER BY key"):
+        h.update("\x1f".join(map(str, row)).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def is_fresh(out: Path, db) -> bool:
+    row = db.execute("SELECT v FROM meta WHERE k = ?", (META_KEY,)).fetchone()
+    return bool(row) and (out / CLAIMS_FILE).is_file() and row[0] == fingerprint(db)
+
+
+def update(out: Path, db, config: str | None = None, compression: str = "zstd", durable: bool = True,
+           force: bool = False, rebuild: bool = False) -> dict | None:
+    """Bring ``quotes.claim_id`` and the claims table up to date (call with OUT locked).
+
+    ``db``: the manifest connection (its fingerprint says whether anything changed
+    since the last build; ``force`` builds anyway); ``rebuild``: forget earlier ids.
+    Returns the build's figures, or None when the claims were already current.
+    """
+    if not force and not rebuild and is_fresh(out, db):
+        return None
+    stats = build(out, load_rules(config), compression, durable, rebuild)
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_KEY, fingerprint(db)))
+    return stats
+
+
+def build(out: Path, rules: Rules | None = None, compression: str = "zstd", durable: bool = True,
+          rebuild: bool = False) -> dict:
+    import duckdb
+
+    t0 = time.perf_counter()
+    out = Path(out)
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    n = _load(con, out, rebuild)
+    cols = con.sql("SELECT quote_id, text, claim_id, ord FROM tq ORDER BY ord").to_arrow_table()
+    qids = cols.column("quote_id").to_pylist()
+    texts = cols.column("text").to_pylist()
+    existing = cols.column("claim_id").to_pylist()
+    order = cols.column("ord").to_pylist()
+    del cols
+    keys = normalise_many(texts)
+    old, old_seeds = ({}, {}) if rebuild else _old_claims(out, keys)
+    t_load = time.perf_counter() - t0
+    claim_ids, seeds = assign(keys, order, existing, old_seeds, rules)
+    t_assign = time.perf_counter() - t0 - t_load
+
+    # the claim's text: kept from the last build, else its seed's earliest quote
+    first_text: dict[str, str] = {}
+    for k, t in zip(keys, texts):  # rows come in publication order
+        first_text.setdefault(k, t)
+    texts_of = {cid: old[cid] if cid in old and old_seeds[cid] == s else first_text[s] for cid, s in seeds.items()}
+
+    changed = {q: c for q, c, e in zip(qids, claim_ids, existing) if c != e}
+    rewritten = _relabel(con, out, changed, compression, durable) if changed else 0
+    con.register("asg", pa.table({"quote_id": pa.array(qids, pa.string()),
+                                  "claim_id": pa.array(claim_ids, pa.string())}))
+    con.register("seed", pa.table({"claim_id": pa.array(list(texts_of), pa.string()),
+                                   "text": pa.array(list(texts_of.values()), pa.string())}))
+    table = _aggregate(con)
+    write_atomic(out / CLAIMS_FILE, parquet_bytes(table, compression), durable)
+    multi_doc = pc.sum(pc.greater(table["n_documents"], 1)).as_py() or 0
+    multi_outlet = pc.sum(pc.greater(table["n_outlets"], 1)).as_py() or 0
+    return {"quotes": n, "claims": table.num_rows, "multi_document": multi_doc, "multi_outlet": multi_outlet,
+            "assigned": len(changed), "rewritten_parts": rewritten, "seconds": time.perf_counter() - t0,
+            "load_seconds": t_load, "assign_seconds": t_assign}
+
+
+def _load(con, out: Path, rebuild: bool) -> int:
+    """Temp table ``tq``: every top-level quote with what the claims need, and ``ord``,
+    its rank by publication (date, then doc_id and position; undated last)."""
+    qg = table_glob(out, "quotes")
+    if qg is None:
+        con.execute("""CREATE TEMP TABLE tq (quote_id VARCHAR, doc_id VARCHAR, text VARCHAR, claim_id VARCHAR,
+                       filename VARCHAR, speaker_name VARCHAR, relayed_by VARCHAR[], person VARCHAR,
+                       date VARCHAR, outlet VARCHAR, url VARCHAR, ord BIGINT)""")
+        return 0
+    quotes = scan(qg, filename=True)
+    qcols = columns(con, quotes)
+    claim = "NULL::VARCHAR" if rebuild or "claim_id" not in qcols else "claim_id"
+    dg, sg = table_glob(out, "documents"), table_glob(out, "speakers")
+    docs = (f"(SELECT doc_id, any_value(date) AS date, any_value(outlet) AS outlet, any_value(url) AS url "
+            f"FROM {scan(dg)} GROUP BY doc_id)") if dg else \
+        "(SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS date, NULL::VARCHAR AS outlet, NULL::VARCHAR AS url WHERE false)"
+    if sg:
+        scols = columns(con, scan(sg))
+        key = "person_key" if "person_key" in scols else "speaker_key"
+        spk = f"(SELECT doc_id, speaker_id, any_value({key}) AS person FROM {scan(sg)} GROUP BY ALL)"
+    else:
+        spk = "(SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS speaker_id, NULL::VARCHAR AS person WHERE false)"
+    con.execute(f"""CREATE TEMP TABLE tq AS
+        SELECT q.quote_id, q.doc_id, q.text, q.claim_id, q.filename, q.speaker_name, q.relayed_by, s.person,
+               d.date, d.outlet, d.url,
+               row_number() OVER (ORDER BY TRY_CAST(d.date AS TIMESTAMP) NULLS LAST, q.doc_id, q.start, q.quote_id) AS ord
+        FROM (SELECT quote_id, doc_id, text, {claim} AS claim_id, filename, speaker_name, speaker_id, relayed_by, start
+              FROM {quotes} WHERE parent_quote_id IS NULL) q
+        LEFT JOIN {docs} d USING (doc_id)
+        LEFT JOIN {spk} s ON s.doc_id = q.doc_id AND s.speaker_id = q.speaker_id""")
+    return con.execute("SELECT count(*) FROM tq").fetchall()[0][0]
+
+
+def _old_claims(out: Path, keys: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``claim_id -> text`` and ``claim_id -> seed form`` of the last build (empty when
+    there is none or it is unreadable: the labels the quotes carry are enough).
+
+    Most claims are named after their seed (:func:`claim_id_of`), so hashing the current
+    forms finds their seeds; only the texts of the others (their seed is gone, or they
+    kept the id of a dissolved claim) are read and normalised."""
+    path = out / CLAIMS_FILE
+    if not path.is_file():
+        return {}, {}
+    try:
+        f = pq.ParquetFile(path)
+        ids = f.read(columns=["claim_id"]).column("claim_id").to_pylist()
+        texts = f.read(columns=["text"]).column("text").to_pylist()
+    except (OSError, pa.ArrowException, KeyError):
+        return {}, {}
+    by_id = {claim_id_of(k): k for k in set(keys)}
+    seeds = {cid: by_id[cid] for cid in ids if cid in by_id}
+    rest = [(cid, t) for cid, t in zip(ids, texts) if cid not in seeds]
+    seeds.update(zip((c for c, _ in rest), normalise_many([t for _, t in rest])))
+    return dict(zip(ids, texts)), seeds
+
+
+def _relabel(con, out: Path, changed: dict[str, str], compression: str, durable: bool) -> int:
+    """Rewrite the quote part files that hold a quote whose claim_id changed (temp + rename)."""
+    con.register("chg", pa.table({"quote_id": pa.array(list(changed), pa.string())}))
+    files = [f for (f,) in con.execute(
+        "SELECT DISTINCT filename FROM tq WHERE quote_id IN (SELECT quote_id FROM chg) ORDER BY 1").fetchall()]
+    for f in files:
+        t = pq.ParquetFile(f).read()
+        ids = t.column("quote_id").to_pylist()
+        old = t.column("claim_id").to_pylist() if "claim_id" in t.column_names else [None] * len(ids)
+        new = pa.array([changed.get(q, o) for q, o in zip(ids, old)], pa.string())
+        write_atomic(Path(f), parquet_bytes(_conform(t, new), compression), durable)
+    return len(files)
+
+
+def _conform(t: pa.Table, claim_ids: pa.Array) -> pa.Table:
+    """A quotes part with the new claim ids, in the current schema (parts written before
+    quotes had claim_id get the column)."""
+    arrays = []
+    for f in QUOTES:
+        if f.name == "claim_id":
+            arrays.append(claim_ids)
+        elif f.name in t.column_names:
+            arrays.append(t.column(f.name).cast(f.type))
+        else:
+            arrays.append(pa.nulls(t.num_rows, f.type))
+    return pa.Table.from_arrays(arrays, schema=QUOTES)
+
+
+def _aggregate(con) -> pa.Table:
+    rel = con.sql("""
+        SELECT a.claim_id, any_value(s.text) AS text,
+               arg_min(t.doc_id, t.ord) AS first_doc_id, arg_min(t.quote_id, t.ord) AS first_quote_id,
+               arg_min(t.date, t.ord) AS first_date, arg_min(t.outlet, t.ord) AS first_outlet,
+               arg_min(t.url, t.ord) AS first_url,
+               arg_max(t.date, t.ord) FILTER (WHERE TRY_CAST(t.date AS TIMESTAMP) IS NOT NULL) AS last_date,
+               count(*)::INT AS n_quotes, count(DISTINCT t.doc_id)::INT AS n_documents,
+               count(DISTINCT t.outlet)::INT AS n_outlets,
+               coalesce(list_sort(list(DISTINCT t.outlet) FILTER (WHERE t.outlet IS NOT NULL)), []) AS outlets,
+               coalesce(list_sort(list(DISTINCT t.speaker_name) FILTER (WHERE t.speaker_name IS NOT NULL)), [])
+                   AS speakers,
+               coalesce(list_sort(list(DISTINCT t.person) FILTER (WHERE t.person IS NOT NULL AND t.person <> '')), [])
+                   AS speaker_keys,
+               list_sort(list_distinct(flatten(list(coalesce(t.relayed_by, []))))) AS relays
+        FROM tq t JOIN asg a USING (quote_id) JOIN seed s ON s.claim_id = a.claim_id
+        GROUP BY a.claim_id
+        ORDER BY min(t.ord)""").to_arrow_table()
+    return pa.Table.from_arrays([_as(rel.column(f.name), f.type) for f in CLAIMS], schema=CLAIMS)
+
+
+def _as(col: pa.ChunkedArray, typ: pa.DataType) -> pa.ChunkedArray:
+    """A DuckDB result column in the schema's type (dates may be text or timestamps)."""
+    if col.type == typ:
+        return col
+    if pa.types.is_timestamp(typ) and pa.types.is_string(col.type):
+        col = pc.cast(pc.cast(col, pa.timestamp("us")), pa.timestamp("us"))
+        return pc.assume_timezone(col, typ.tz) if typ.tz else col
+    if pa.types.is_timestamp(typ) and pa.types.is_timestamp(col.type) and col.type.tz is None and typ.tz:
+        return pc.assume_timezone(col, typ.tz).cast(typ)
+    return col.cast(typ)
