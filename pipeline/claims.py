@@ -27,10 +27,10 @@ from the current rows at every build, so an earlier article arriving later becom
 ``first_*``, and a superseded document leaves no stale member.
 
 **Crash safety.** Quote part files whose claim_id changes are rewritten under a
-temporary name and renamed (:func:`pipeline.writer.write_atomic`), then
-``OUT/claims/claims.parquet`` the same way, then the manifest records a fingerprint
-of the documents it reflects.  A build that dies is simply done again by the next
-run: quotes already labelled keep their ids, the rest are assigned.
+temporary name and renamed (:func:`pipeline.derived.relabel`), then
+``OUT/claims/claims.parquet`` the same way; :mod:`pipeline.derived` then records a
+fingerprint of the documents they reflect.  A build that dies is simply done again by
+the next run: quotes already labelled keep their ids, the rest are assigned.
 """
 from __future__ import annotations
 
@@ -50,12 +50,12 @@ from stages.textnorm import normalize_text
 
 from .datasets import columns, scan, table_glob
 from .schemas import CLAIMS, QUOTES
+from .derived import changes_by_file, relabel
 from .writer import parquet_bytes, write_atomic
 
 SIMILARITY = 0.6
 MIN_SHARED_WORDS = 5
 CLAIMS_FILE = Path("claims") / "claims.parquet"
-META_KEY = "claims_fingerprint"
 
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -168,7 +168,7 @@ def near_duplicates(names: list[str], rules: Rules) -> dict[int, list[tuple[floa
     crc = np.array([zlib.crc32(w.encode("utf-8")) for w in vocab], dtype=np.uint64)
     x = crc[wid] * np.uint64(0x9E3779B97F4A7C15)
     starts = np.flatnonzero(np.r_[True, form[1:] != form[:-1]])
-    fids = form[starts]
+    fids = form[starts].astype(np.int64)  # pair codes i * n + j need 64 bits
     rng = np.random.default_rng(20150721)
     a = rng.integers(1, 2**63, BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, BANDS * ROWS, dtype=np.uint64)
@@ -302,35 +302,6 @@ def _numbers(key: str) -> frozenset:
 
 # ----------------------------------------------------------------------------- build
 
-def fingerprint(db) -> str:
-    """The state of every document in the manifest: the claims reflect it or not."""
-    h = hashlib.sha256()
-    for row in db.execute("SELECT key, content_hash, status, run_id, part FROM docs ORDER BY key"):
-        h.update("\x1f".join(map(str, row)).encode("utf-8"))
-        h.update(b"\n")
-    return h.hexdigest()
-
-
-def is_fresh(out: Path, db) -> bool:
-    row = db.execute("SELECT v FROM meta WHERE k = ?", (META_KEY,)).fetchone()
-    return bool(row) and (out / CLAIMS_FILE).is_file() and row[0] == fingerprint(db)
-
-
-def update(out: Path, db, config: str | None = None, compression: str = "zstd", durable: bool = True,
-           force: bool = False, rebuild: bool = False) -> dict | None:
-    """Bring ``quotes.claim_id`` and the claims table up to date (call with OUT locked).
-
-    ``db``: the manifest connection (its fingerprint says whether anything changed
-    since the last build; ``force`` builds anyway); ``rebuild``: forget earlier ids.
-    Returns the build's figures, or None when the claims were already current.
-    """
-    if not force and not rebuild and is_fresh(out, db):
-        return None
-    stats = build(out, load_rules(config), compression, durable, rebuild)
-    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_KEY, fingerprint(db)))
-    return stats
-
-
 def build(out: Path, rules: Rules | None = None, compression: str = "zstd", durable: bool = True,
           rebuild: bool = False) -> dict:
     import duckdb
@@ -339,9 +310,11 @@ def build(out: Path, rules: Rules | None = None, compression: str = "zstd", dura
     out = Path(out)
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET TimeZone = 'UTC'")  # documents.date is a UTC timestamp
     n = _load(con, out, rebuild)
-    cols = con.sql("SELECT quote_id, text, claim_id, ord FROM tq ORDER BY ord").to_arrow_table()
+    cols = con.sql("SELECT quote_id, text, claim_id, ord, filename FROM tq ORDER BY ord").to_arrow_table()
     qids = cols.column("quote_id").to_pylist()
+    files = cols.column("filename").to_pylist()
     texts = cols.column("text").to_pylist()
     existing = cols.column("claim_id").to_pylist()
     order = cols.column("ord").to_pylist()
@@ -358,8 +331,8 @@ def build(out: Path, rules: Rules | None = None, compression: str = "zstd", dura
         first_text.setdefault(k, t)
     texts_of = {cid: old[cid] if cid in old and old_seeds[cid] == s else first_text[s] for cid, s in seeds.items()}
 
-    changed = {q: c for q, c, e in zip(qids, claim_ids, existing) if c != e}
-    rewritten = _relabel(con, out, changed, compression, durable) if changed else 0
+    changes = changes_by_file(files, [(q,) for q in qids], existing, claim_ids)
+    rewritten = relabel(changes, QUOTES, ("quote_id",), "claim_id", compression, durable)
     con.register("asg", pa.table({"quote_id": pa.array(qids, pa.string()),
                                   "claim_id": pa.array(claim_ids, pa.string())}))
     con.register("seed", pa.table({"claim_id": pa.array(list(texts_of), pa.string()),
@@ -369,7 +342,7 @@ def build(out: Path, rules: Rules | None = None, compression: str = "zstd", dura
     multi_doc = pc.sum(pc.greater(table["n_documents"], 1)).as_py() or 0
     multi_outlet = pc.sum(pc.greater(table["n_outlets"], 1)).as_py() or 0
     return {"quotes": n, "claims": table.num_rows, "multi_document": multi_doc, "multi_outlet": multi_outlet,
-            "assigned": len(changed), "rewritten_parts": rewritten, "seconds": time.perf_counter() - t0,
+            "assigned": sum(map(len, changes.values())), "rewritten_parts": rewritten, "seconds": time.perf_counter() - t0,
             "load_seconds": t_load, "assign_seconds": t_assign}
 
 
@@ -427,34 +400,6 @@ def _old_claims(out: Path, keys: list[str]) -> tuple[dict[str, str], dict[str, s
     rest = [(cid, t) for cid, t in zip(ids, texts) if cid not in seeds]
     seeds.update(zip((c for c, _ in rest), normalise_many([t for _, t in rest])))
     return dict(zip(ids, texts)), seeds
-
-
-def _relabel(con, out: Path, changed: dict[str, str], compression: str, durable: bool) -> int:
-    """Rewrite the quote part files that hold a quote whose claim_id changed (temp + rename)."""
-    con.register("chg", pa.table({"quote_id": pa.array(list(changed), pa.string())}))
-    files = [f for (f,) in con.execute(
-        "SELECT DISTINCT filename FROM tq WHERE quote_id IN (SELECT quote_id FROM chg) ORDER BY 1").fetchall()]
-    for f in files:
-        t = pq.ParquetFile(f).read()
-        ids = t.column("quote_id").to_pylist()
-        old = t.column("claim_id").to_pylist() if "claim_id" in t.column_names else [None] * len(ids)
-        new = pa.array([changed.get(q, o) for q, o in zip(ids, old)], pa.string())
-        write_atomic(Path(f), parquet_bytes(_conform(t, new), compression), durable)
-    return len(files)
-
-
-def _conform(t: pa.Table, claim_ids: pa.Array) -> pa.Table:
-    """A quotes part with the new claim ids, in the current schema (parts written before
-    quotes had claim_id get the column)."""
-    arrays = []
-    for f in QUOTES:
-        if f.name == "claim_id":
-            arrays.append(claim_ids)
-        elif f.name in t.column_names:
-            arrays.append(t.column(f.name).cast(f.type))
-        else:
-            arrays.append(pa.nulls(t.num_rows, f.type))
-    return pa.Table.from_arrays(arrays, schema=QUOTES)
 
 
 def _aggregate(con) -> pa.Table:

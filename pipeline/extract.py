@@ -80,7 +80,7 @@ def doc_rows(doc: Doc, rec: Record, processed_at: datetime | None = None, lexico
                                 "is_publisher": None if publisher is None else fold(src["source"] or "") in publisher})
     speaker_rows = [{"doc_id": did, "speaker_id": sid(sp.speaker_id), "name": sp.name, "type": sp.type,
                      "aliases": list(sp.aliases), "n_quotes": sp.n_quotes, "speaker_key": sp.key,
-                     "title": sp.title} for sp in ext(doc, "isnad_speakers") or []]
+                     "title": sp.title, "person_key": None} for sp in ext(doc, "isnad_speakers") or []]
     document_row = {
         "doc_id": did, "source_path": rec.source_path, "title": rec.title, "url": rec.url,
         "outlet": outlet.name if outlet else rec.outlet, "outlet_id": rec.outlet, "date": rec.date,

@@ -36,7 +36,7 @@ from .extract import Record
 from .fields import InputOptions, options_from_config
 from .io import SUFFIXES, Rejection, content_hash, expand_inputs, read_inputs, reject
 from .claims import load_rules as load_claim_rules
-from .claims import update as update_claims
+from .derived import update as update_derived
 from .manifest import Manifest, OutputLock, dup_key, new_run_id, recover
 from .writer import empty_blobs, prune_part, publish_part, stage_part
 
@@ -300,9 +300,9 @@ class _Run:
                 stage_part(self.out, st.run_id, "part-00000", empty_blobs(self.compression), opts.durable)
                 publish_part(self.out, st.run_id, "part-00000", opts.durable)
                 self.manifest.commit_part(st.run_id, "part-00000", [])
-            # claims link documents of every batch and run: built once the batches are
-            # in, over the whole datasets (a no-op when no document changed since)
-            st.claims = update_claims(self.out, self.manifest.db, self.cfg, self.compression, opts.durable)
+            # person keys and claims link documents of every batch and run: built once
+            # the batches are in, over the whole datasets (a no-op when nothing changed)
+            st.claims = update_derived(self.out, self.manifest.db, self.cfg, self.compression, opts.durable)
             status = "done"
         except KeyboardInterrupt:
             status = "interrupted"

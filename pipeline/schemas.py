@@ -37,6 +37,9 @@ QUOTES = pa.schema([
 SPEAKERS = pa.schema([
     ("doc_id", STR), ("speaker_id", STR), ("name", STR), ("type", STR),
     ("aliases", pa.list_(STR)), ("n_quotes", I32), ("speaker_key", STR), ("title", STR),
+    # the same person or organisation across documents (pipeline/people.py), filled
+    # after the run; null for titles alone, documents, groups and anonymous sources
+    ("person_key", STR),
 ])
 
 # source: the normalised name (واس for «وكالة الأنباء السعودية»); source_text: exactly

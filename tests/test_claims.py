@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import DATA
-from pipeline import claims
+from pipeline import claims, derived
 from pipeline.manifest import Manifest
 from pipeline.runner import run_batch
 
@@ -236,7 +236,7 @@ def test_an_interrupted_claims_build_is_finished_by_the_next_run(runs, tmp_path,
     pq.write_table(tab, part)
     (out / claims.CLAIMS_FILE).unlink()
     m = Manifest(out)
-    m.db.execute("DELETE FROM meta WHERE k = ?", (claims.META_KEY,))
+    m.db.execute("DELETE FROM meta WHERE k = ?", (derived.META_KEY,))
     m.close()
     stats = run_batch([runs["write"]("none.jsonl", [])], out, None, workers=1, quiet=True, durable=False)
     assert stats["claims"] and stats["claims"]["assigned"] > 0
@@ -266,3 +266,12 @@ def test_assign_keeps_ids_and_dissolves_a_claim_whose_seed_is_gone():
     # the seed's document is gone: the claim's other forms form a claim again, with the same id
     ids3, seeds3 = claims.assign([near, other], [2, 3], [ids[1], ids[2]], seeds)
     assert ids3 == [ids[0], ids[2]] and seeds3[ids[0]] == near
+
+
+def test_near_duplicates_far_apart_in_a_large_dataset():
+    # pair codes are i * n + j: with ~100k forms they need 64 bits
+    filler = [f"كلمة{i}" for i in range(70_000)]
+    a = "اكد الوزير ان المشروع سينتهي قبل نهايه العام الحالي وفق الخطه"
+    names = filler + [a, a + " المعتمده"]
+    near = claims.near_duplicates(names, claims.Rules())
+    assert [j for _, j in near[70_000]] == [70_001]

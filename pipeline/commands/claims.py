@@ -14,7 +14,7 @@ from pathlib import Path
 
 from stages.errors import IsnadError
 
-from ..claims import update
+from ..derived import update
 from ..manifest import Manifest, OutputLock, recover
 from ..runner import _compression
 from ..writer import prune_part

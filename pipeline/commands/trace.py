@@ -56,6 +56,7 @@ def find_claims(out: Path, query: str) -> list[dict]:
     globs = output_tables(out)
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET TimeZone = 'UTC'")  # documents.date is a UTC timestamp: show it as such
     quotes = _scan(globs["quotes"])
     if "claim_id" not in columns(con, quotes):
         raise OutputError(f"{out} has no claims yet (written by isnad before claims existed): "

@@ -5,7 +5,9 @@ Matching is on *normalised words*, never on raw substrings:
 - letters are folded as everywhere else in isnad (``أ/إ/آ -> ا``, ``ى -> ي``, ``ة -> ه``),
   diacritics, tatweel and bidi controls are dropped (:func:`stages.textnorm.fold`) — except
   that the preposition ``على`` stays apart from the name ``علي``;
-- the article is ignored (``الجبير`` = ``جبير``), and ``عبد X`` = ``عبدX`` = ``عبد الX``;
+- a query word without the article matches with or without it (``جبير`` finds
+  ``الجبير``), one with it only with it: ``الجبير`` is a family name and never finds the
+  storyteller ``جبير المليحان``; ``عبد X`` = ``عبدX`` = ``عبد الX``;
 - a patronymic inside a name may be left out: ``عادل الجبير`` finds ``عادل بن أحمد الجبير``;
 - the query's words must occur as consecutive whole words of a name, so a surname finds
   the full name (``الجبير`` -> ``وزير الخارجية عادل الجبير``) but ``علي`` never finds
@@ -15,8 +17,10 @@ A quote matches when its ``speaker_name`` or its ``speaker`` mention matches, or
 ``(doc_id, speaker_id)`` cluster in the speakers table matches by name or alias (whole
 words, as above) or by ``speaker_key`` (equal to :func:`stages.speakers.speaker_key` of
 the query: the key also drops clitics, so ``وعلى`` has the key ``علي`` and a
-whole-word test on keys would find prepositions) — so implicit quotes (no mention,
-resolved name) count too.
+whole-word test on keys would find prepositions; only for a query without the article)
+or by its cross-document ``person_key`` (:mod:`pipeline.people`): ``عادل الجبير`` also
+finds an article that calls him ``وزير الخارجية الجبير`` — so implicit quotes (no
+mention, resolved name) count too.
 
 Speed: names repeat a lot, so the normaliser runs over the *distinct* name strings
 only, after a cheap regular-expression prefilter (the query's longest word, with every
@@ -36,88 +40,75 @@ import json
 import re
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from stages.textnorm import REMOVED, fold
 
+from ..datasets import columns
 from ..datasets import scan as _scan
+from ..people import has_article, name_tokens, skip_patronymics
 from ..datasets import table_glob as _glob
 
 EXIT_FOUND, EXIT_NONE, EXIT_USAGE = 0, 1, 2
 TABLES = ("documents", "sentences", "quotes", "speakers", "sources")
 
-_WORD = re.compile(r"[^\W_]+")
 _ABD = "عبد"
-# Words whose ى is not folded: the preposition على is not the name علي (``المشرف العام
-# على …`` is no quote by any علي).
-_UNFOLDED = {"على"}
 
 
 # ----------------------------------------------------------------------------- matching
 
 def name_words(s: str | None) -> list[str]:
-    """Normalised words of a name, for whole-word matching.
+    """Normalised words of a name without the article, for the prefilter.
 
     >>> name_words("وزيرُ الخارجيّة عادل الجبیر")
     ['وزير', 'خارجيه', 'عادل', 'جبير']
     >>> name_words("خيرات عبد الرحمانوف") == name_words("خيرات عبدالرحمانوف")
     True
     """
-    if not s:
-        return []
-    ws = [w if w in _UNFOLDED else fold(w).lower() for w in _WORD.findall(REMOVED.sub("", s))]
-    out: list[str] = []
-    i = 0
-    while i < len(ws):
-        w = ws[i]
-        if w == _ABD and i + 1 < len(ws):  # عبد الرحمن -> عبدرحمن
-            i += 1
-            w = _ABD + _strip_article(ws[i])
-        elif w.startswith(_ABD + "ال") and len(w) > 5:  # عبدالرحمن -> عبدرحمن
-            w = _ABD + w[5:]
+    return [w.lstrip("^") for w in _marked(s)]
+
+
+def _marked(s: str | None) -> list[str]:
+    """:func:`pipeline.people.name_tokens` with the article as a mark: ``الجبير`` ->
+    ``^جبير``; inside ``عبد`` compounds it is dropped (عبد الرحمن = عبدالرحمن = عبدرحمن)."""
+    out = []
+    for w in name_tokens(s):
+        if w.startswith(_ABD + "ال") and len(w) > 5:
+            out.append(_ABD + w[5:])
+        elif has_article(w):
+            out.append("^" + w[2:])
         else:
-            w = _strip_article(w)
-        out.append(w)
-        i += 1
+            out.append(w)
     return out
 
 
-def _strip_article(w: str) -> str:
-    return w[2:] if w.startswith("ال") and len(w) > 3 else w
-
-
 def name_key(s: str | None) -> str:
-    """Space-padded normalised words: whole-word containment is a substring test.
+    """Space-padded normalised words, the article marked (``^جبير``).
 
     A name with a patronymic gets a second key without it, after a tab:
     ``عادل بن أحمد الجبير`` is found by ``عادل الجبير`` too.
     """
-    ws = name_words(s)
+    ws = _marked(s)
     if not ws:
         return ""
     key = f" {' '.join(ws)} "
-    short = _drop_nasab(ws)
+    short = skip_patronymics(ws)
     return key if short == ws else f"{key}\t {' '.join(short)} "
 
 
-_NASAB = {"بن", "ابن", "بنت"}
-
-
-def _drop_nasab(ws: list[str]) -> list[str]:
-    """``عادل بن احمد جبير`` -> ``عادل جبير`` (not at the start: ``بن لادن`` is a surname)."""
-    out: list[str] = []
-    i = 0
-    while i < len(ws):
-        if out and ws[i] in _NASAB and i + 2 < len(ws):
-            i += 2
-            continue
-        out.append(ws[i])
-        i += 1
-    return out
+@lru_cache(maxsize=64)
+def _query_rx(query_key: str) -> re.Pattern:
+    """The query's words, consecutive and whole; a query word with the article needs
+    it in the name (``الجبير`` is a family name: not ``جبير المليحان``), one without
+    takes either (``جبير`` finds ``عادل الجبير``)."""
+    words = query_key.split("\t")[0].split()
+    return re.compile(" " + " ".join(re.escape(w) if w.startswith("^") else r"\^?" + re.escape(w)
+                                     for w in words) + " ")
 
 
 def matches(query_key: str, name: str | None) -> bool:
-    return bool(query_key) and query_key in name_key(name)
+    return bool(query_key) and bool(_query_rx(query_key).search(name_key(name)))
 
 
 # Every code point that folds to a given letter, for the prefilter regex.
@@ -196,26 +187,33 @@ def match_speaker(con, globs: dict[str, str | None], query: str) -> bool:
     """Temp table ``hk`` (doc_id, quote_id, filename): the quotes whose speaker is
     ``query`` (see the module doc).  False when there are none."""
     qwords = name_words(query)
-    qkey = f" {' '.join(qwords)} "
+    qkey = name_key(query)
     quotes, speakers = _scan(globs["quotes"]), globs["speakers"] and _scan(globs["speakers"])
+    has_person = bool(speakers) and "person_key" in columns(con, speakers)
 
     # 1. distinct name strings, prefiltered, then matched exactly on normalised words
     parts = [f"SELECT speaker_name AS s FROM {quotes}", f"SELECT speaker FROM {quotes}"]
     if speakers:
         parts += [f"SELECT name FROM {speakers}", f"SELECT unnest(aliases) FROM {speakers}"]
+    if has_person:
+        parts.append(f"SELECT person_key FROM {speakers}")
     names = con.execute(f"SELECT DISTINCT s FROM ({' UNION ALL '.join(parts)}) WHERE s IS NOT NULL").fetchall()
     rx = prefilter(qwords)
-    hit_names = [s for (s,) in names if rx.search(s) and qkey in name_key(s)]
-    skey = _speaker_key(query) or None
+    hit_names = [s for (s,) in names if rx.search(s) and matches(qkey, s)]
+    # the stage's speaker_key has no article: only for a query without one (جبير, not الجبير)
+    skey = None if "^" in qkey else _speaker_key(query) or None
     if not hit_names and not (speakers and skey):
         return False
     con.execute("CREATE TEMP TABLE m AS SELECT unnest(?::VARCHAR[]) AS s", [hit_names])
 
-    # 2. quotes by name or mention, or through their speaker cluster: keys only
+    # 2. quotes by name or mention, or through their speaker cluster — by its name,
+    # aliases or speaker_key in the document, or by its person_key across documents
+    # (الجبير in an article that calls him only وزير الخارجية الجبير): keys only
     cluster = ""
     if speakers:
+        person = "OR person_key IN (SELECT s FROM m)" if has_person else ""
         con.execute(f"""CREATE TEMP TABLE hs AS SELECT DISTINCT doc_id, speaker_id FROM {speakers}
-                        WHERE name IN (SELECT s FROM m) OR speaker_key = ?
+                        WHERE name IN (SELECT s FROM m) OR speaker_key = ? {person}
                            OR list_has_any(aliases, (SELECT list(s) FROM m))""", [skey])
         cluster = "OR EXISTS (SELECT 1 FROM hs WHERE hs.doc_id = q.doc_id AND hs.speaker_id = q.speaker_id)"
     con.execute(f"""CREATE TEMP TABLE hk AS
