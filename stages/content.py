@@ -21,6 +21,8 @@ from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
 from .model import Cue, Mark, Quote
+from .names import DocNames
+from .ner import NameTagger
 from .content_bounds import Bounds
 from .content_forms import ADVERBS, LEADING_SKIP, OtherForms, subhead_quotes, trim as _trim
 from .speakers_np import NounPhrases
@@ -37,16 +39,20 @@ MAX_FRAME_WORDS = 30
     default_config={"config_path": None},
 )
 def make_content(nlp: Language, name: str, config_path: str | None) -> "ContentFinder":
-    return ContentFinder(load_lexicon(config_path))
+    return ContentFinder(load_lexicon(config_path), config_path)
 
 
 class ContentFinder:
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: Lexicon, config_path: str | None = None):
         self.lex = lex
         self.np = NounPhrases(lex)
+        # the learned name recogniser ([names] recogniser = false switches it off)
+        use = lex.config.get("names", {}).get("recogniser", True)
+        self.tagger = NameTagger.load(config_path=config_path) if use else None
 
     def __call__(self, doc: Doc) -> Doc:
         words: Words = doc.user_data["isnad_words"]
+        words.names = DocNames(self.tagger, words, [words.first_at_or_after(c.start) for c in doc._.isnad_cues])
         sents = doc._.isnad_sentences
         cues = doc._.isnad_cues
         speech = [m for m in doc._.isnad_marks if not m.is_name]
@@ -260,7 +266,7 @@ class _Ctx(Bounds, OtherForms):
             src = self._source_after_an(right, spk_end_word, e)
             if src is not None:
                 relayed_by, sp = right, src
-        if sp is right and right is not None and kind in ("comp", "mark", "colon") and cue.kind == "verb":
+        if sp is right and right is not None and kind in ("comp", "mark", "colon", "prep") and cue.kind == "verb":
             sp = self._extend_to_name(right, spk_end_word)
         if mark is not None:
             q = Quote(mark.start, mark.end, "direct", cue, k)
@@ -332,22 +338,35 @@ class _Ctx(Bounds, OtherForms):
         i = words.first_at_or_after(span[0])
         f = words.forms[i]
         return self.np.is_source_word(f) or f in self.lex.pronouns or (definite(f) and f.endswith("ون")) or \
-            self.lex.match_agency(words.forms, i) is not None or self.text[span[0] - 2:span[0]].strip() in ("«", "“", '"')
+            self.lex.match_agency(words.forms, i) is not None or self.text[span[0] - 2:span[0]].strip() in ("«", "“", '"') \
+            or self.np.named(words, i)
 
     def _extend_to_name(self, sp: tuple[int, int], j_end: int) -> tuple[int, int]:
         """المشرف على برنامج إحالتي بوزارة الصحة [سليمان بن أحمد الشريع] أن: a mention cut
         at a preposition goes on when a personal name or a title follows before the
-        complementiser, with no punctuation in between."""
+        complementiser. The recogniser finds names the lexicon lacks (المتحدث باسم
+        الوزارة في غزة [أشرف القدرة] إن، القيادي في صفوف المقاومة، [أحمد محسن الجمل]، إلى
+        أن); a comma may then stand between title and name."""
         words, lex, text = self.words, self.lex, self.text
         j = words.first_at_or_after(sp[1])
         if j >= j_end or j_end - j > 10:
-            return sp
-        if any(ch in "،,:؛()«»“”\"" for ch in text[sp[1]:words.starts[j_end]]):
             return sp
         if any(words.forms[t] in _EVENT_WORDS or (words.forms[t][:1] == "و" and words.forms[t][1:] in lex.titles)
                for t in range(j, j_end)):
             # … الأمير محمد بن سلمان [خلال لقائه] الرئيس الروسي فلاديمير بوتين: an occasion;
             # … الرميح عضو مجلس الشورى [والبروفيسور] خالد العتيبي: a second person
+            return sp
+        for t in range(j, j_end):
+            if words.starts[t] in self.cue_starts:
+                return sp
+        between = text[sp[1]:words.starts[j_end]]
+        ent = words.names.first_in(j, j_end) if words.names is not None else None
+        if ent is not None and ent.start_word > j - 1:
+            # only commas and spaces around the name: القيادي في صفوف المقاومة، أحمد محسن الجمل، إلى
+            if any(ch in ":؛()«»“”\"." for ch in between):
+                return sp
+            return sp[0], words.ends[min(ent.end_word, j_end) - 1]
+        if any(ch in "،,:؛()«»“”\"" for ch in between):
             return sp
         name_at = None
         for t in range(j, j_end):
@@ -362,9 +381,6 @@ class _Ctx(Bounds, OtherForms):
         last = j_end - 1
         while last > name_at and (words.forms[last] in lex.boundaries or words.forms[last] in ADVERBS):
             last -= 1
-        for t in range(j, last + 1):
-            if text[words.starts[t]:words.ends[t]] and words.starts[t] in self.cue_starts:
-                return sp
         return sp[0], words.ends[last]
 
     def _find_opener(self, cue: Cue, j0: int, e: int, strict: bool = False):

@@ -108,11 +108,33 @@ class SpeakerResolver:
             forms = ["ا" + forms[0][1:]] + forms[1:]
             surface = ["ا" + surface[0][1:]] + surface[1:]
         stype = self.np.classify(forms)
+        ent = None if prefix_lam else self._person_entity(doc, s, e)
+        if ent is not None and stype in ("person", "unknown"):
+            a, b, clitic = ent
+            name = " ".join(surface[a:b])[len(clitic):]
+            lex_name = self.np.name_of(forms, surface)
+            # the recogniser's name, unless the lexicon's holds it and more (خيرات عبد الرحمانوف)
+            if stype == "unknown" or not (name in lex_name and len(lex_name) > len(name)):
+                return "person", name
+            return stype, lex_name
         if stype == "person":
             return stype, self.np.name_of(forms, surface)
         if prefix_lam:
             return stype, " ".join(surface)
         return stype, " ".join(orig[norm.to_orig(s):norm.to_orig_end(e)].translate(_NO_MARKS).split())
+
+    def _person_entity(self, doc: Doc, s: int, e: int) -> tuple[int, int, str] | None:
+        """A person's name the recogniser finds inside the mention at ``s:e``, as word
+        positions relative to the mention and the clitic to drop (وليد المعلم، أيوب بن نحيت)."""
+        words = doc.user_data["isnad_words"]
+        names = words.names
+        if names is None:
+            return None
+        i0, i1 = words.first_at_or_after(s), words.last_before(e) + 1
+        ent = names.first_in(i0, i1)
+        if ent is None or ent.end_word > i1:
+            return None
+        return ent.start_word - i0, ent.end_word - i0, ent.clitic
 
     def _enrich(self, sp: Speaker, doc: Doc) -> None:
         """Find the fullest mention of a person anywhere in the document — also outside

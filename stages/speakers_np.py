@@ -31,6 +31,7 @@ MAX_MENTION_WORDS = 22
 # verbal nouns of the derived verb forms (استفعال، افتعال، انفعال، تفعيل، إفعال), indefinite:
 # استعادة، انضمام، اعتماد، تفعيل، إطلاق — they open an object, names rarely look like them
 MASDAR = re.compile(r"^(است..ا.|ا.ت.ا.|ان..ا.|ت..ي.|ا..ا.)(ه|ات)?$")
+NAMED_MIN_PROB = 0.5  # a recognised name this sure makes a mention a source
 # "is called" (يُدعى، يسمّى), spelled with ى: the name after it belongs to the mention
 # (يدّعي "claims" is spelled with ي and stays a cue)
 NAMED = {"يدعي", "تدعي", "يسمي", "تسمي"}
@@ -85,7 +86,10 @@ class NounPhrases:
             first = forms[j0]
             if any(ch in text[words.ends[j0 - 1]:words.starts[j0]] for ch in "،,:؛.(«“\""):
                 return None
-        if first in lex.boundaries and not self._name_ali(words, j0) or first in lex.complementisers:
+        # a boundary or complementiser that begins a recognised name is the name: وكشف [فان
+        # بيرسي] بأن …، وقال [الخميس] … (a surname that is a weekday)
+        person = (first in lex.boundaries or first in lex.complementisers) and self.named(words, j0, ("PERS",))
+        if (first in lex.boundaries and not self._name_ali(words, j0) or first in lex.complementisers) and not person:
             return None
         if prep == "ب" and first.startswith("ب") and len(first) > 3 and not self.is_source_word(first):
             return None  # وتطالبه [بسدادها]: the governed بـ opens the content, no subject here
@@ -128,7 +132,8 @@ class NounPhrases:
                 cf = lex.cue_forms.get(f) or lex.cue_forms.get(strip_conj(f))
                 if cf is not None and f not in self.heads and f not in lex.first_names:
                     break  # وتابع الشيخ عبدالعزيز آل الشيخ [يقول]:
-                if f in lex.boundaries and not self._name_ali(words, j) and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
+                if f in lex.boundaries and not self._name_ali(words, j) and not self._inside_name(words, j) \
+                        and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
                         j - 2 >= j0 and bare(forms[j - 2]) in GOVERNED[f]))):
                     break
                 if f.startswith("و") and len(f) > 3 and (f[1:] in lex.titles or "ال" + f[1:] in lex.titles) \
@@ -259,6 +264,22 @@ class NounPhrases:
         if i - first <= 2 and (prev in lex.complementisers or prev in ("كما", "عن")) and words.starts[first] >= s:
             return words.starts[first], words.ends[i]
         return None
+
+    def named(self, words: Words, i: int, types: tuple[str, ...] = ("PERS", "ORG", "MEDIA")) -> bool:
+        """Does the recogniser find a person, organisation or outlet name starting at word
+        ``i`` (وقال [عيد]، وأشار [نقشبندي]: names no lexicon lists)?"""
+        names = words.names
+        ent = names.at(i, types) if names is not None else None
+        return ent is not None and ent.prob >= NAMED_MIN_PROB
+
+    def _inside_name(self, words: Words, j: int) -> bool:
+        """Word ``j`` continues a person's name the recogniser found (محمد [الخميس])."""
+        names = words.names
+        f = words.forms[j]
+        if names is None or len(f) < 3 or f in GOVERNING or f in self.lex.complementisers:
+            return False  # a preposition never continues a name, whatever the recogniser says
+        ent = names.covering(j)
+        return ent is not None and ent.start_word < j and ent.prob >= NAMED_MIN_PROB
 
     def _noun_cue_at(self, words: Words, offset: int) -> bool:
         k = words.first_at_or_after(offset)

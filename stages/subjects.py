@@ -176,4 +176,15 @@ class SubjectFinder:
         if f[:1] in "بلك" and not definite(f[1:]) and len(f) > 3 and not self.np.is_source_word(f[1:]) \
                 or f.startswith(("بال", "لل", "كال")):
             return False  # وعلاقتها [بسوق العمل]: a subject never stands behind a preposition
-        return self.np.is_source_word(f) or lex.match_agency(words.forms, i) is not None
+        if self.np.is_source_word(f) or lex.match_agency(words.forms, i) is not None:
+            return True
+        # a recognised person (the noun after a narration verb is often its object, and
+        # names of places and buildings the recogniser calls ORG): at the start or behind
+        # a few words of title (هاجم [المهاجم الدولي الهولندي روبن فان بيرسي] مواطنه …);
+        # a name in marks after a verb is its object (ترك «أولدترافورد»)
+        if any(ch in words.text[max(0, sp[0] - 2):sp[0]] for ch in "«“\"'"):
+            return False
+        names = words.names
+        last = words.last_before(sp[1])
+        ent = names.first_in(i, min(i + 5, last + 1)) if names is not None else None
+        return ent is not None

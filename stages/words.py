@@ -31,6 +31,9 @@ class Words:
     # the original text when offsets are shared with it (no diacritics removed), so a
     # rule can look at a spelling that folding erased (علي the name vs على)
     orig: str | None = None
+    # names the learned recogniser finds, looked up lazily (stages.names.DocNames); set by
+    # the content stage, None before it or when the recogniser is switched off
+    names: object = None
 
     def orig_ends_with(self, i: int, ch: str) -> bool:
         """Does word ``i`` end with ``ch`` in the original spelling (ى vs ي, ة vs ه)?

@@ -61,6 +61,15 @@ CASES = [
          "المدرب", "وقال", "القرار لم يناقش معه"),
     Case("subject-ends-before-possessed-noun", "واختتم الأمير كلمته قائلا إن المملكة ماضية في طريقها.",
          "الأمير", "قائلا", "المملكة ماضية في طريقها"),
+    # ---- where a name ends: the learned recogniser ([names] recogniser in isnad.toml)
+    Case("ner-name-after-comma-title",
+         "وأشار القيادي في صفوف المقاومة، أحمد محسن الجمل، إلى أن الثوار تمكنوا من تحرير الشريط الحدودي.",
+         "أحمد محسن الجمل", "وأشار", "الثوار تمكنوا من تحرير الشريط الحدودي", type="person"),
+    Case("ner-subject-title-then-name",
+         "هاجم المهاجم الدولي الهولندي روبن فان بيرسي مدربه السابق لويس فان غال، مؤكداً بأنه لم يمنحه فرصة عادلة.",
+         "روبن فان بيرسي", "مؤكداً", "لم يمنحه فرصة عادلة"),
+    Case("ner-name-inside-mention", "وقال وزير الرياضة والشباب خيري جمال الدين إن نقل المسؤولين أمر غريب.",
+         "خيري جمال الدين", "وقال", "نقل المسؤولين أمر غريب", type="person"),
     # ---- where content ends: a particle + cue starts a new statement
     Case("lakinnahu-akkada-ends-content",
          "وأكد الرئيس اليمني أن الحكومة تقف مع كل الخطوات الهادفة للسلام، لكنه أكد أيضاً أن الحل يمر بتنفيذ القرار الدولي.",
@@ -165,3 +174,17 @@ def test_implicit_speaker_named_by_trimmed_subject(nlp, text, cue, name):
     hits = [q for q in doc._.isnad_quotes if text[q.ocue_start:q.ocue_end] == cue]
     assert len(hits) == 1 and hits[0].speaker_start is None
     assert hits[0].speaker_name == name
+
+
+def test_recogniser_can_be_switched_off(tmp_path):
+    """[names] recogniser = false: lexicons only, and the pipeline still runs."""
+    from pipeline.nlp import build_nlp
+    from stages.lexicon import DEFAULT_CONFIG
+    cfg = DEFAULT_CONFIG.read_text(encoding="utf-8").replace("recogniser = true", "recogniser = false")
+    path = tmp_path / "isnad.toml"
+    path.write_text(cfg.replace('"lexicons/', f'"{DEFAULT_CONFIG.parent}/lexicons/'), encoding="utf-8")
+    nlp = build_nlp(str(path))
+    assert nlp.get_pipe("isnad_content").tagger is None
+    text = "وقال وزير الرياضة والشباب خيري جمال الدين إن نقل المسؤولين أمر غريب."
+    (q,) = nlp(text)._.isnad_quotes
+    assert text[q.ostart:q.oend] == "نقل المسؤولين أمر غريب"

@@ -1,0 +1,90 @@
+"""Names in a document, from the learned recogniser, looked up only where the rules ask.
+
+The mention rules know titles, organisation heads and a few first names from the
+lexicons; where a name runs on past them they ask the recogniser (:mod:`stages.ner`)::
+
+    وقال المتحدث باسم الوزارة في غزة [أشرف القدرة] إن …   (the name after a place)
+    وطالب رئيس البعثة [بتال العتيبي] من جميع اللاعبين …      (a name the lexicon lacks)
+    وأضاف [وليد المعلم] أن …                                (المعلم is no title here)
+
+Tagging every cue window of an article costs about as much as tokenising it, so a
+:class:`DocNames` tags a small window around a word the first time a rule asks about
+it and remembers what it found; an article whose mentions the lexicons settle is
+never tagged at all.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from .ner import Entity, NameTagger
+from .words import Words
+
+BEFORE, AFTER = 2, 12  # the window tagged around a word a rule asks about
+CUE_BEFORE, CUE_AFTER = 3, 10  # the window around each cue, tagged together
+PERSON_MIN_PROB = 0.5  # below this a PERS entity is too unsure to move a mention's end
+
+
+class DocNames:
+    """Lazily tagged names of one document's :class:`Words` (see the module docstring)."""
+
+    __slots__ = ("tagger", "words", "_done", "_ents", "_starts", "_anchors")
+
+    def __init__(self, tagger: NameTagger | None, words: Words, anchors: list[int] = ()):
+        self.tagger = tagger
+        self.words = words
+        self._done: list[tuple[int, int]] = []  # tagged word ranges
+        self._ents: list[Entity] = []  # found so far, sorted by start word
+        self._starts: list[int] = []
+        # words the rules will ask about (the cues): their windows are tagged together at the
+        # first question, one decoding pass for the whole article instead of one per window
+        self._anchors = list(anchors)
+
+    def _cover(self, i: int) -> None:
+        if self.tagger is None or any(a <= i - BEFORE and i + AFTER <= b for a, b in self._done):
+            return
+        n = len(self.words)
+        wins = [(max(0, i - BEFORE), min(n, i + AFTER))]
+        if self._anchors:
+            wins += [(max(0, a - CUE_BEFORE), min(n, a + CUE_AFTER)) for a in self._anchors]
+            self._anchors = []
+        for e in self.tagger.entities_in(self.words, wins):
+            if not any(x.start_word == e.start_word for x in self._ents):
+                k = bisect_right(self._starts, e.start_word)
+                self._ents.insert(k, e)
+                self._starts.insert(k, e.start_word)
+        self._done.extend(wins)
+
+    def at(self, i: int, types: tuple[str, ...] = ("PERS", "ORG", "MEDIA")) -> Entity | None:
+        """The entity of one of ``types`` that starts at word ``i``."""
+        self._cover(i)
+        k = bisect_right(self._starts, i) - 1
+        if k >= 0 and self._starts[k] == i and self._ents[k].type in types:
+            return self._ents[k]
+        return None
+
+    def covering(self, i: int, types: tuple[str, ...] = ("PERS",)) -> Entity | None:
+        """The entity of one of ``types`` that contains word ``i``."""
+        self._cover(i)
+        k = bisect_right(self._starts, i) - 1
+        while k >= 0 and i - self._starts[k] < 8:
+            e = self._ents[k]
+            if e.start_word <= i < e.end_word and e.type in types:
+                return e
+            k -= 1
+        return None
+
+    def first_in(self, i0: int, i1: int, types: tuple[str, ...] = ("PERS",),
+                 min_prob: float = PERSON_MIN_PROB) -> Entity | None:
+        """The first entity of ``types`` starting in words ``[i0, i1)``."""
+        if i0 >= i1:
+            return None
+        self._cover(i0)
+        if i1 > i0 + AFTER - 1:
+            self._cover(i1 - 1)
+        k = bisect_right(self._starts, i0 - 1)
+        while k < len(self._ents) and self._starts[k] < i1:
+            e = self._ents[k]
+            if e.type in types and e.prob >= min_prob:
+                return e
+            k += 1
+        return None
