@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test clean ner-model
+.PHONY: setup run test clean ner-model confidence-model
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: setup
 # the shipped name model, rebuilt from NewsFANE in ../shared/data/newsfane (deterministic)
 ner-model: setup
 	$(BIN)/python run.py models train-names
+
+# the shipped confidence model, refitted on ../shared/data gold with the current rules
+# (deterministic, about a minute): run it after every rule change
+confidence-model: setup
+	$(BIN)/python run.py models train-confidence
 
 clean:
 	rm -rf $(VENV) outputs/*/

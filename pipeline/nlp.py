@@ -15,11 +15,13 @@ from .tokenizer import IsnadTokenizer  # noqa: F401  (registers isnad.Tokenizer.
 TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "isnad.Tokenizer.v1"}}}
 
 
-def build_nlp(config_path: str | None = None, spans: bool = True) -> Language:
+def build_nlp(config_path: str | None = None, spans: bool = True, confidence: bool = True) -> Language:
     """``spacy.blank("ar")`` plus the isnad stages, configured from ``config_path``.
+    ``confidence=False`` leaves out the stage that reads the confidence model (its
+    training runs the rules without it, so a missing model can be rebuilt).
 
     Raises :class:`stages.errors.ConfigError` (at start-up, before any document is
-    read) when the configuration or a lexicon is unusable.
+    read) when the configuration, a lexicon or the confidence model is unusable.
     """
     cfg_path = str(config_path or DEFAULT_CONFIG)
     lex = load_lexicon(cfg_path)  # validates configuration and lexicons now
@@ -29,6 +31,8 @@ def build_nlp(config_path: str | None = None, spans: bool = True) -> Language:
                    expected='"rules" or "stanza"')
     nlp = spacy.blank("ar", config=TOKENIZER)
     for name, _, _ in stages.STAGES:
+        if name == "isnad_confidence" and not confidence:
+            continue
         cfg = {} if name in ("isnad_normalizer", "isnad_attribution") else {"config_path": cfg_path}
         if name == "isnad_attribution":
             cfg = {"spans": spans}

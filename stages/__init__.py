@@ -5,7 +5,7 @@ returns it, reading and writing only ``Doc._`` extensions (see :mod:`stages.mode
 stages never import :mod:`pipeline`.
 """
 from . import model  # noqa: F401  (registers Doc extensions)
-from . import normalizer, quotemarks, sentencizer, cues, content, speakers, relays, attribution  # noqa: F401
+from . import normalizer, quotemarks, sentencizer, cues, content, speakers, relays, attribution, confidence  # noqa: F401
 
 # The order in which the components run, and what each needs and gives; the
 # pipeline checks this chain at start-up (pipeline.nlp.check_chain).
@@ -18,4 +18,6 @@ STAGES = [
     ("isnad_speakers", ["doc._.isnad_quotes"], ["doc._.isnad_speakers"]),
     ("isnad_relays", ["doc._.isnad_quotes", "doc._.isnad_speakers"], ["doc._.isnad_relays"]),
     ("isnad_attribution", ["doc._.isnad_quotes", "doc._.isnad_relays"], ["doc.spans"]),
+    ("isnad_confidence", ["doc._.isnad_quotes", "doc._.isnad_speakers", "doc._.isnad_relays"],
+     ["doc._.isnad_confidence"]),
 ]

@@ -43,6 +43,7 @@ MESSAGES = {
     "E005": "lexicon {path} is malformed: {error}",
     "E006": "invalid value for [{section}] {key}: {value!r} ({expected})",
     "E007": "pipeline chain is incomplete:\n{problems}",
+    "E008": "confidence model {path} is unusable ({error}); rebuild it with: python run.py models train-confidence",
     # input documents
     "E101": "empty document (no text)",
     "E102": "file could not be decoded as UTF-8, UTF-16 or Windows-1256",

@@ -69,7 +69,7 @@ class Quote:
     relayed_by: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # relay links, innermost first
     parent: Optional["Quote"] = None  # the quote whose content holds this one (nested speech)
-    confidence: float = 0.5
+    confidence: float = 0.5  # set by stages.confidence; the rule stages only leave placeholders
     method: str = ""
     # the attribution frame: cue, speaker and adjuncts (where لـ«X» and في بيان live)
     frame_start: int = 0
@@ -110,6 +110,7 @@ EXTENSIONS = {
     "isnad_speakers": None,  # list[Speaker]
     "isnad_relays": None,  # list[str]: agencies credited for the whole document
     "isnad_doc_sources": None,  # list[dict]: the credits with their offsets
+    "isnad_confidence": None,  # str: the id of the model that set Quote.confidence
 }
 
 

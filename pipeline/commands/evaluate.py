@@ -180,6 +180,22 @@ def calibration(pairs: list[tuple[float, bool]], bins: int = 10) -> tuple[float 
     return _r4(ece), _r4(brier)
 
 
+def reliability(pairs: list[tuple[float, bool]], bins: int = 10) -> list[dict]:
+    """The reliability table behind :func:`calibration`: for each of ``bins`` equal-width
+    confidence bins that holds predictions, their number, mean confidence and the share
+    that is right. A calibrated model has confidence close to accuracy in every row.
+
+    >>> reliability([(0.95, True), (0.91, False), (0.2, False)])[1]
+    {'low': 0.9, 'high': 1.0, 'quotes': 2, 'confidence': 0.93, 'accuracy': 0.5}
+    """
+    by_bin: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for c, ok in pairs:
+        by_bin[min(int(c * bins), bins - 1)].append((c, ok))
+    return [{"low": round(k / bins, 4), "high": round((k + 1) / bins, 4), "quotes": len(b),
+             "confidence": _r4(sum(c for c, _ in b) / len(b)), "accuracy": _r4(sum(ok for _, ok in b) / len(b))}
+            for k, b in sorted(by_bin.items())]
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -215,11 +231,12 @@ class Evaluation:
     by_speaker_type: dict[str, dict] = field(default_factory=dict)
     kind_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
     misses: list[dict] = field(default_factory=list)
+    reliability: list[dict] = field(default_factory=list)  # confidence bins (see reliability())
 
     def as_dict(self) -> dict:
         return {"metrics": self.metrics, "by_kind": self.by_kind,
                 "by_speaker_type": self.by_speaker_type, "kind_confusion": self.kind_confusion,
-                "misses": self.misses}
+                "reliability": self.reliability, "misses": self.misses}
 
 
 def evaluate(gold: list[dict], pred: dict[str, list[dict]]) -> Evaluation:
@@ -317,6 +334,7 @@ def evaluate(gold: list[dict], pred: dict[str, list[dict]]) -> Evaluation:
         by_speaker_type={k: by_type[k].row() for k in sorted(by_type, key=lambda k: (-by_type[k].gold, k))},
         kind_confusion={g: dict(sorted(v.items())) for g, v in sorted(confusion.items())},
         misses=misses,
+        reliability=reliability(calib),
     )
 
 
@@ -365,6 +383,12 @@ def format_report(ev: Evaluation, max_misses: int = 50) -> str:
         lines += ["", "kind confusion on matched quotes (gold -> predicted: count)"]
         for g, row in ev.kind_confusion.items():
             lines.append(f"  {g:10} " + ", ".join(f"{p} {n}" for p, n in row.items()))
+    if ev.reliability:
+        lines += ["", "confidence reliability (predicted top-level quotes; right = matched with the right speaker)",
+                  f"  {'confidence':14} {'quotes':>6} {'mean':>7} {'right':>7}"]
+        for r in ev.reliability:
+            lines.append(f"  {r['low']:.1f} - {r['high']:.1f}      {r['quotes']:>6} {r['confidence']:>7.3f} "
+                         f"{r['accuracy']:>7.3f}")
     counts = defaultdict(int)
     for m in ev.misses:
         counts[m["type"]] += 1

@@ -1,6 +1,7 @@
-"""``python run.py models download|status|train-names|eval-names``: the optional Stanza Arabic
-models, and the shipped name recogniser (``train-names``/``eval-names``, see
-:mod:`pipeline.commands.names`).
+"""``python run.py models download|status|train-names|eval-names|train-confidence``: the optional
+Stanza Arabic models, the shipped name recogniser (``train-names``/``eval-names``, see
+:mod:`pipeline.commands.names`) and the shipped confidence model (``train-confidence``, see
+:mod:`pipeline.commands.confidence`).
 
 The default ``rules`` backend needs no model.  ``backend = "stanza"`` (in the
 configuration, or ``--backend stanza``) needs ``pip install ".[stanza]"`` and the
@@ -106,22 +107,29 @@ def download(config: dict) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .confidence import add_arguments as add_confidence_arguments
     from .names import add_arguments
     ap = argparse.ArgumentParser(prog="run.py models",
                                  description="Manage the optional Stanza Arabic models (only the stanza "
-                                             "backend uses them) and the shipped name recogniser.")
-    ap.add_argument("action", choices=("download", "status", "train-names", "eval-names"),
+                                             "backend uses them), the shipped name recogniser and the "
+                                             "shipped confidence model.")
+    ap.add_argument("action", choices=("download", "status", "train-names", "eval-names", "train-confidence"),
                     help="download: fetch the Stanza models (needs a network); status: what is installed; "
                          "train-names: rebuild the name model from NewsFANE; eval-names: its entity F1 "
-                         "on the NewsFANE hold-out")
+                         "on the NewsFANE hold-out; train-confidence: refit the confidence model on the "
+                         "gold sets (run it after every rule change)")
     ap.add_argument("--config", default=None, help="TOML configuration ([stanza] dir sets the folder; "
                                                    "the lexicons give the name model's gazetteer features)")
     add_arguments(ap)
+    add_confidence_arguments(ap)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.action == "train-confidence":
+        from .confidence import cmd_train as train_confidence
+        return train_confidence(args)
     if args.action in ("train-names", "eval-names"):
         from .names import cmd_eval, cmd_train
         return cmd_train(args) if args.action == "train-names" else cmd_eval(args)

@@ -42,6 +42,7 @@ def cmd_train(args) -> int:
             "join": {"tokens": stats.tokens, "proclitics_joined": stats.proclitics_joined,
                      "enclitics_joined": stats.enclitics_joined, "words": stats.words}}
     params = {"max_iterations": args.max_iterations} if args.max_iterations else None
+    args.out = args.out or str(DEFAULT_MODEL)  # --out is shared with train-confidence
     r = train(tr, args.out, load_lexicon(args.config), params=params, meta=meta)
     joined = stats.proclitics_joined + stats.enclitics_joined
     print(f"NewsFANE: {stats.tokens:,} tokens -> {stats.words:,} words; {joined:,} clitic tokens re-joined "
@@ -248,7 +249,7 @@ def cmd_eval(args) -> int:
 def add_arguments(ap: argparse.ArgumentParser) -> None:
     g = ap.add_argument_group("train-names / eval-names (the name recogniser)")
     g.add_argument("--data", default=str(DEFAULT_DATA), help=f"NewsFANE Gold file (default: {DEFAULT_DATA})")
-    g.add_argument("--out", default=str(DEFAULT_MODEL), help="train-names: model file to write (default: the shipped one)")
+    g.add_argument("--out", default=None, help="train-names: model file to write (default: the shipped one)")
     g.add_argument("--model", default=None, help="eval-names: model to evaluate (default: the shipped one)")
     g.add_argument("--limit", type=int, default=0, metavar="N", help="train-names: only the first N training sentences")
     g.add_argument("--max-iterations", type=int, default=0, metavar="N",
