@@ -138,3 +138,86 @@ def test_hover_shows_the_side_panel_and_screenshot(page):
         shutil.copyfile(shot, SCREENSHOT)
     except OSError:
         pass
+
+
+# ----------------------------------------------------------------------------- claims and search
+
+@pytest.fixture(scope="module")
+def claims_page(tmp_path_factory, browser):
+    """Real corpus articles and, in a later run, three of them re-published by another
+    outlet the day before, with other spellings: their quotes cross outlets."""
+    import gzip
+    import itertools
+    import json
+    import re
+
+    from conftest import DATA
+    corpus = DATA / "saudinewsnet.jsonl.gz"
+    if not corpus.exists():
+        pytest.skip(f"shared data not available: {corpus}")
+    with gzip.open(corpus, "rt", encoding="utf-8") as f:
+        arts = [a for a in map(json.loads, itertools.islice(f, 0, 60)) if len(a.get("text") or "") > 600][:12]
+    d = tmp_path_factory.mktemp("claims_page")
+    out = d / "out"
+    (d / "a.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in arts), encoding="utf-8")
+    run_batch([str(d / "a.jsonl")], out, None, workers=1, quiet=True, durable=False)
+    quotes = pd.read_parquet(out / "quotes")
+    quoted = [a for a in arts if (quotes["doc_id"] == a["id"]).sum() >= 2][:3]
+    variants = [dict(a, id="v-" + a["id"], source="variant", date="2015-07-01 08:00:00",
+                     text=re.sub("[أإ]", "ا", a["text"])) for a in quoted]
+    (d / "b.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in variants), encoding="utf-8")
+    run_batch([str(d / "b.jsonl")], out, None, workers=1, quiet=True, durable=False)
+    path = report.write_report(out)
+    browser.get(path.as_uri())
+    return browser, out
+
+
+def test_claims_view_shows_each_timeline_oldest_first(claims_page):
+    drv, out = claims_page
+    assert drv.execute_script("return performance.getEntriesByType('resource').length") == 0
+    items = drv.find_elements("css selector", "#claims li.claim")
+    claims = pd.read_parquet(out / "claims")
+    crossed = claims[claims["n_outlets"] > 1]
+    assert len(items) == len(crossed) >= 3
+    for li in items:
+        row = crossed.set_index("claim_id").loc[li.get_attribute("data-claim-id")]
+        apps = li.find_elements("css selector", "li.appearance")
+        assert len(apps) == row["n_quotes"]
+        dates = [a.get_attribute("data-date") for a in apps]
+        assert dates == sorted(dates)
+        assert len({a.get_attribute("data-outlet") for a in apps}) == row["n_outlets"] >= 2
+        firsts = [a for a in apps if a.get_attribute("data-first")]
+        assert firsts == apps[:1] and "first" in apps[0].get_attribute("class")
+        assert apps[0].get_attribute("data-outlet") == row["first_outlet"]
+        assert apps[0].find_element("css selector", ".who").get_attribute("textContent").strip()  # the speaker
+
+
+def test_search_box_filters_quotes_speakers_and_claims_spelling_blind(claims_page):
+    import re
+
+    from selenium.webdriver.common.keys import Keys
+
+    drv, out = claims_page
+    box = drv.find_element("id", "search")
+    speakers = drv.find_elements("css selector", "#index li.speaker")
+    claim = drv.find_elements("css selector", "#claims li.claim")[0]
+    text = pd.read_parquet(out / "claims").set_index("claim_id").loc[claim.get_attribute("data-claim-id"), "text"]
+    word = max(re.findall(r"[^\W\d_]+", text), key=len)
+    # typed with other spellings: no hamza on alef, taa marbuta as haa, a tatweel
+    typed = re.sub("[أإآ]", "ا", word).replace("ة", "ه")
+    typed = typed[:2] + "ـ" + typed[2:]
+    box.send_keys(typed)
+    assert claim.is_displayed()
+    visible = [s for s in speakers if s.is_displayed()]
+    assert 0 < len(visible) < len(speakers)
+    for s in visible:
+        said = [x for x in s.find_elements("css selector", "li.said") if x.is_displayed()]
+        assert said
+    assert drv.find_element("id", "search-count").text
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("كلمةلاتوجدفيأيمقال")
+    assert not any(s.is_displayed() for s in speakers)
+    assert not any(c.is_displayed() for c in drv.find_elements("css selector", "#claims li.claim"))
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.BACKSPACE)
+    assert all(s.get_attribute("hidden") is None for s in speakers)

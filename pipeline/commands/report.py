@@ -2,7 +2,9 @@
 
 Writes ``DIR/report/index.html`` from the tables in ``DIR`` (any Parquet layout
 under each table folder): one file, inline CSS and JS, no network assets, right to
-left.  It opens with the "who said what" index — speakers sorted by their number of
+left.  A search box filters quotes, speakers and claims in the page, and the claims that
+crossed outlets come with their timelines (:mod:`pipeline.commands.report_claims`).
+It opens with the "who said what" index — speakers sorted by their number of
 quotes, each with their quotes across articles and the outlets that relayed them —
 followed by every article with its quotes highlighted (direct, indirect and mixed in
 distinct styles), the cue and the speaker mention marked, and a side panel that
@@ -24,6 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from stages.errors import ConfigError, RunError, make
+
+from .report_claims import claim_views, fold_table_json, search_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 KIND_AR = {"direct": "مباشر", "indirect": "غير مباشر", "mixed": "مختلط"}
@@ -266,7 +270,8 @@ def build(out: Path, doc_ids: list[str] | None = None, max_docs: int | None = No
     quotes_df = _read(out, "quotes")
     sources_df = _read(out, "sources", required=False)
     speakers_df = _read(out, "speakers", required=False)
-    docs_df = docs_df.drop_duplicates("doc_id", keep="last")
+    docs_df = docs_all = docs_df.drop_duplicates("doc_id", keep="last")
+    quotes_all = quotes_df
     if doc_ids:
         wanted = [str(d) for d in doc_ids]
         unknown = [d for d in wanted if d not in set(docs_df["doc_id"].astype(str))]
@@ -333,6 +338,11 @@ def build(out: Path, doc_ids: list[str] | None = None, max_docs: int | None = No
         e.name = max((n for n, c in e.names.items() if c == top), key=len)
     ranked = sorted(entries.values(),
                     key=lambda e: (e.name == UNATTRIBUTED, -len(e.quotes), -e.n_docs, e.name))
+    # claims that crossed outlets, with appearances in other articles than the page's too
+    notes["claims"], notes["crossed"] = claim_views(
+        out, _read, docs_all, quotes_all,
+        lambda did, qid, relays, name, mention: hops(chains.get((did, qid), []), relays, name, mention),
+        keep, show_date, UNATTRIBUTED)
     return views, ranked, notes
 
 
@@ -345,10 +355,12 @@ def render(views: list[DocView], speakers: list[SpeakerEntry], notes: dict, sour
     tpl = env.get_template("report.html.j2")
     panel = {q.quote_id: q.panel() for v in views for q in v.quotes}
     kinds = Counter(q.kind for v in views for q in v.quotes)
+    entry_search, quote_search = search_texts(speakers, UNATTRIBUTED)
     return tpl.render(
         docs=views, speakers=speakers, notes=notes, source=source, kinds=kinds,
         n_quotes=sum(len(v.quotes) for v in views), KIND_AR=KIND_AR, TYPE_AR=TYPE_AR,
-        unattributed=UNATTRIBUTED,
+        unattributed=UNATTRIBUTED, claims=notes.get("claims", []), crossed=notes.get("crossed", 0),
+        entry_search=entry_search, quote_search=quote_search, fold_json=fold_table_json(),
         panel_json=json.dumps(panel, ensure_ascii=False).replace("</", "<\\/"),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
