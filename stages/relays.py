@@ -80,6 +80,7 @@ class RelayTracer(CreditFinder):
         self.fronted = rw.get("fronted", frozenset())
         self.site_heads = rw.get("site_heads", frozenset())
         self.news_words = rw.get("news_words", frozenset())
+        self.paper_heads = rw.get("paper_heads", frozenset())
         self.account_heads = rw.get("account_heads", frozenset())
         self.published = rw.get("published", frozenset())
         self.continuation = rw.get("continuation", frozenset())
@@ -249,6 +250,8 @@ class RelayTracer(CreditFinder):
                         s0, e0 = words.starts[k] + (1 if f != b else 0), words.ends[end - 1]
                         name = " ".join(self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)].split())
                         return Agency(name, "agency", (tuple(forms[k:end]),)), s0, e0
+                if f in self.account_heads or b in self.account_heads:
+                    return None  # حساب الاتحاد الكويتي: the account's owner, not an outlet
                 out = []
                 while j < len(forms) and len(out) < 3 and forms[j] not in self.lex.boundaries \
                         and forms[j] not in self.lex.complementisers and not self._punct_between(words, j - 1, j, out):
@@ -260,8 +263,11 @@ class RelayTracer(CreditFinder):
                     j += 1
                 if out:
                     one = forms[j - 1] if len(out) == 1 else ""
-                    if one and (one.startswith("ال") or one.endswith(("يه", "ي"))):
-                        return None  # حسابه الشخصي، وسائل إعلام محلية: a description, not a name
+                    if one and (one.endswith(("يه", "ي")) or one in self.fillers or one in self.lex.boundaries
+                                or (one.startswith("ال") and strip_conj(b) not in self.paper_heads)):
+                        # حسابه الشخصي، وكالة الفضاء، موقع الاحتفال: a description, not a name;
+                        # after صحيفة/جريدة/مجلة one word is the paper's name (صحيفة القبس)
+                        return None
                     return Agency(" ".join(out), "outlet", (tuple(forms[j - len(out):j]),)), \
                         words.starts[j - len(out)], words.ends[j - 1]
                 return None
@@ -326,7 +332,8 @@ class RelayTracer(CreditFinder):
         told_obj = fold(q.cue.lemma) in self.told_lemmas
         while k < len(forms) and words.starts[k] < e:
             in_speaker = sp_s is not None and sp_s <= words.starts[k] < sp_e
-            if in_speaker and not according:
+            # وقال المحلل [للصحيفة]: a mention that ran on over the outlet spoken to
+            if in_speaker and not according and not (words.ends[k] == sp_e and forms[k].startswith("لل")):
                 k += 1
                 continue
             f = forms[k]
@@ -346,6 +353,17 @@ class RelayTracer(CreditFinder):
             hit = self.lex.match_agency(forms, k) if gate else None
             if hit is None and len(f) > 2 and f[0] in "لب":
                 hit = self._match_prefixed(forms, k)
+            ana = "ال" + f[2:] if f.startswith("لل") else strip_conj(f)
+            last_of_speaker = in_speaker and words.ends[k] == sp_e
+            if hit is None and ana in self.anaphora and (
+                    (trig0 in self.report_verbs and k == t + 1 and not in_speaker)
+                    or (f.startswith("لل") and (not in_speaker or last_of_speaker))):
+                # ونقلت الصحيفة عن الوزير قوله / وقال المحلل للصحيفة: the outlet named before
+                found = self._last_outlet(words, words.starts[k], ana)
+                if found is not None:  # the sources row points where the outlet was named
+                    out.append((*found, "told_to" if f.startswith("لل") else "reported_by"))
+                    k += 1
+                    continue
             if f in self.site_heads and (trig0 == "عبر" or f.startswith("ل") or any(
                     strip_conj(forms[j]) in self.published for j in range(max(0, t - 3), t))) and (
                     hit is None or hit[0].ambiguous):
@@ -527,23 +545,28 @@ class RelayTracer(CreditFinder):
 
     def _last_outlet(self, words: Words, before: int, head: str):
         """The last outlet named before ``before`` under the media head that ``head``
-        (القناة، الصحيفة، الوكالة) stands for; one pass over the document, done once."""
+        (القناة، الصحيفة، الوكالة) stands for (an agency named alone counts for الوكالة);
+        one pass over the document, done once, then a bisection per look-up."""
         if self._outlets is None:
-            self._outlets = []
+            self._outlets = {}
             forms = words.forms
+            heads = self.lex.media_heads
             for k, f in enumerate(forms):
-                b = f[1:] if f[:1] in "لب" and f[1:] in self.lex.media_heads else f
-                if b in self.lex.media_heads and not b.startswith("ال"):  # قناة X، لصحيفة X
-                    found = self._outlet_span(words, words.starts[k], words.ends[k])
-                    if found is not None:
-                        self._outlets.append((words.starts[k], "ال" + b, found))
-        best = None
-        for pos, h, found in self._outlets:
-            if pos >= before:
-                break
-            if h == head:
-                best = found
-        return best
+                b = f[1:] if f[:1] in "لب" and f[1:] in heads else f
+                found, h = None, ""
+                if b in heads and not b.startswith("ال"):  # قناة X، لصحيفة X
+                    found, h = self._outlet_span(words, words.starts[k], words.ends[k]), "ال" + b
+                elif (k == 0 or forms[k - 1] not in heads) and f in self.lex.agency_index:
+                    hit = self.lex.match_agency(forms, k)  # ذكرت رويترز … ونقلت الوكالة عن
+                    if hit and hit[0].type == "agency":
+                        found, h = (hit[0], words.starts[k], words.ends[k + hit[1] - 1]), "الوكاله"
+                if found is not None:
+                    pos, got = self._outlets.setdefault(h, ([], []))
+                    pos.append(words.starts[k])
+                    got.append(found)
+        pos, got = self._outlets.get(head, ((), ()))
+        i = bisect_right(pos, before - 1) - 1
+        return got[i] if i >= 0 else None
 
     def _match_prefixed(self, forms, k):
         """لرويترز، للشرق الأوسط، بتويتر: an agency name behind the preposition لـ or بـ."""
