@@ -12,7 +12,9 @@ after, held out): ``doc_id``, ``start``/``end`` of the predicted quote
 (code-point offsets into the article), the ``speaker_name`` it had, and ``right``: 1 when
 the quote would match a gold quote with the right speaker under ANNOTATION.md and
 score.py's rules, 0 when not, 0.5 when unsure (a line with ``start`` null marks an article
-where nothing was predicted).  These are precision labels only, not gold: no missed quote is
+where nothing was predicted). When a rule change alters a prediction, its old line stays (it
+simply no longer matches) and the new prediction is judged and appended: 16 were, when the
+name recogniser entered the speaker rules.  These are precision labels only, not gold: no missed quote is
 annotated, and they are not used for fitting — they measure how ``confidence`` transfers to
 text the rules were not tuned on (README, "Confidence").
 

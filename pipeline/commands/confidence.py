@@ -40,6 +40,9 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
                    help="mean confidence over the quotes of the unlabelled corpus sample: how often the "
                         "rules are right on text they were not tuned on (default "
                         f"{cal.DEFAULT_PRIOR}, measured: README, Confidence)")
+    g.add_argument("--penalty", type=float, default=None, metavar="L2",
+                   help=f"L2 penalty of the logistic regression (default {cal.DEFAULT_PENALTY:g}; the command "
+                        "prints the cross-validated log loss of others)")
 
 
 def _fmt(s: dict) -> str:
@@ -48,7 +51,7 @@ def _fmt(s: dict) -> str:
 
 
 def train(gold: list[Path], corpus: Path, n_docs: int, prior: float, out: Path,
-          config: str | None = None, log=print) -> dict:
+          config: str | None = None, log=print, penalty: float | None = None) -> dict:
     """Fit, measure and write the model; returns what was written."""
     from ..nlp import build_nlp
 
@@ -76,15 +79,16 @@ def train(gold: list[Path], corpus: Path, n_docs: int, prior: float, out: Path,
         raise make(ConfigError, "E006", section="train-confidence", key="--corpus", value=str(corpus),
                    expected="articles in which the rules find quotes")
 
-    lam, losses = cal.choose_lambda(rows)
+    losses = cal.cv_losses(rows)
+    lam = cal.DEFAULT_PENALTY if penalty is None else penalty
     fit = cal.fit_logistic(rows, lam)
     intercept = cal.prior_intercept(fit, unl.X, prior)
     log(f"gold: {len(rows)} predicted quotes in {len(set(rows.doc))} documents "
         f"({', '.join(f'{g}: {rows.group.count(g)}' for g in sorted(set(rows.group)))}), "
         f"{int(rows.y.sum())} right")
     log(f"corpus: {len(unl)} predicted quotes in {len(sample)} unlabelled articles of {corpus.name}")
-    log("penalty (grouped 5-fold CV log loss): " + ", ".join(f"{k:g}: {v:.4f}" for k, v in losses.items())
-        + f" -> {lam:g}")
+    log("grouped 5-fold CV log loss by penalty: " + ", ".join(f"{k:g}: {v:.4f}" for k, v in losses.items())
+        + f"; penalty {lam:g}" + (" (--penalty)" if penalty is not None else " (the default)"))
     log("intercepts: " + ", ".join(f"{g} {b:+.3f}" for g, b in fit.intercepts.items())
         + f"; for unseen text (mean {prior} over the corpus sample) {intercept:+.3f}")
 
@@ -150,5 +154,5 @@ def cmd_train(args) -> int:
     gold = [Path(g) for g in args.gold] if args.gold else list(DEFAULT_GOLD)
     corpus = Path(args.corpus) if args.corpus else DEFAULT_CORPUS
     out = Path(args.out) if args.out else DEFAULT_MODEL
-    train(gold, corpus, args.docs, args.prior, out, args.config)
+    train(gold, corpus, args.docs, args.prior, out, args.config, penalty=args.penalty)
     return 0
