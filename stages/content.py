@@ -365,7 +365,14 @@ class _Ctx(Bounds, OtherForms):
             # only commas and spaces around the name: القيادي في صفوف المقاومة، أحمد محسن الجمل، إلى
             if any(ch in ":؛()«»“”\"." for ch in between):
                 return sp
-            return sp[0], words.ends[min(ent.end_word, j_end) - 1]
+            last = min(ent.end_word, j_end) - 1
+            # the name runs on to the opener when nothing but words stands between (مؤسس موقع
+            # ويكيليكس جوليان [أسانج] إننا): the recogniser may stop a word short
+            if not any(ch in "،," for ch in text[words.ends[last]:words.starts[j_end]]):
+                while last + 1 < j_end and words.forms[last + 1] not in lex.boundaries \
+                        and words.forms[last + 1] not in ADVERBS:
+                    last += 1
+            return sp[0], words.ends[last]
         if any(ch in "،,:؛()«»“”\"" for ch in between):
             return sp
         name_at = None

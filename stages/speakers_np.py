@@ -80,7 +80,10 @@ class NounPhrases:
             if told is not None:
                 j0, first = told, forms[told]  # وقالت لـ"الشرق الأوسط" مصادر مطلعة إن …
         cf0 = lex.cue_forms.get(first)
-        if ((first.startswith("م") and first.endswith("ا") and len(first) >= 5) or (cf0 is not None and cf0.kind == "participle")) \
+        # (an unknown م…ا word before a definite noun is a dual head: وأكد مندوبا المملكة …)
+        if ((first.startswith("م") and first.endswith("ا") and len(first) >= 5
+             and not (j0 + 1 < n and definite(forms[j0 + 1])))
+                or (cf0 is not None and cf0.kind == "participle")) \
                 and not self.is_source_word(first) and j0 + 1 < min(n, jmax):
             j0 += 1  # ويقول معلقا: «…» / وأضاف قائلا: an adverbial participle, not the subject
             first = forms[j0]
@@ -213,6 +216,11 @@ class NounPhrases:
                 k -= 1
             if k < 0 or words.starts[k] < s or strip_conj(words.forms[k]) not in KAANA or k == i - 1:
                 return None
+            # the whole noun phrase between كان and قد is the subject, prepositions and all
+            # (وكانت المديرية العامة للشؤون الصحية في منطقة مكة المكرمة قد أوضحت)
+            if not any(ch in text[words.ends[k]:words.starts[i]] for ch in "،,:؛.()") and \
+                    self.is_source_word(words.forms[k + 1]) or self.named(words, k + 1):
+                return words.starts[k + 1], words.ends[i - 1]
             i -= 1
         if words.forms[i] in ("الذي", "التي", "الذين", "اللذان", "اللتان") and i > 0:
             # السفير أسامة نقلي الذي أكد أن: the speaker is the noun the relative refers to
@@ -263,6 +271,11 @@ class NounPhrases:
         # … ونقل موقع النادي عن [خيري] قوله "…": the source of a verbal-noun cue after عن
         if i - first <= 2 and (prev in lex.complementisers or prev in ("كما", "عن")) and words.starts[first] >= s:
             return words.starts[first], words.ends[i]
+        # a recognised name right before the verb: بحاح يعرب عن …، الجمل أكد أن …
+        names = words.names
+        ent = names.covering(i) if names is not None else None
+        if ent is not None and ent.end_word == i + 1 and ent.start_word >= first and ent.prob >= NAMED_MIN_PROB:
+            return words.starts[ent.start_word] + len(ent.clitic), words.ends[i]
         return None
 
     def named(self, words: Words, i: int, types: tuple[str, ...] = ("PERS", "ORG", "MEDIA")) -> bool:
