@@ -304,6 +304,8 @@ class NounPhrases:
         lex = self.lex
         if definite(f) or f in lex.titles or f in lex.first_names or f in PARTICLES or prev in PARTICLES:
             return False
+        if f[:1] == "و" and self.is_source_word(f):
+            return False  # مندوبا المملكة [وجمهورية] ناميبيا: a second source joins the subject
         if f[:1] in "لب" and len(f) > 3:
             return False  # construct via a preposition: لهيئة، بنادي، بوزارة
         if f in lex.object_nouns:
