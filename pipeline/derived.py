@@ -54,12 +54,12 @@ def update(out: Path, db, config: str | None = None, compression: str = "zstd", 
     ``rebuild`` forgets the claim ids given so far.  Returns the figures of the build
     (the claims', with ``people`` and ``seconds`` for both), or None when current.
     """
-    from . import claims, people
+    from . import claims
 
     if not force and not rebuild and is_fresh(out, db):
         return None
     t0 = time.perf_counter()
-    ppl = people.update(out, config, compression, durable)
+    ppl = update_people(out, config, compression, durable)
     stats = claims.build(out, claims.load_rules(config), compression, durable, rebuild)
     stats["people"] = ppl
     stats["seconds"] = time.perf_counter() - t0
@@ -91,3 +91,34 @@ def changes_by_file(files: list[str], keys: list[tuple], old: list, new: list) -
         if o != n:
             out[f][k] = n
     return dict(out)
+
+
+def update_people(out: Path, config: str | None = None, compression: str = "zstd", durable: bool = True) -> dict:
+    """Compute ``person_key`` (:mod:`pipeline.people`) for every speaker of ``out`` and
+    rewrite the speaker part files whose keys changed."""
+    import duckdb
+
+    from stages.lexicon import load_lexicon
+
+    from .datasets import columns, scan, table_glob
+    from .people import Row, Words, resolve
+    from .schemas import SPEAKERS
+
+    t0 = time.perf_counter()
+    glob = table_glob(Path(out), "speakers")
+    if glob is None:
+        return {"speakers": 0}
+    con = duckdb.connect()
+    src = scan(glob, filename=True)
+    old = "person_key" if "person_key" in columns(con, src) else "NULL::VARCHAR"
+    t = con.sql(f"SELECT doc_id, speaker_id, name, type, title, aliases, {old} AS person_key, filename "
+                f"FROM {src}").to_arrow_table()
+    cols = {c: t.column(c).to_pylist() for c in t.column_names}
+    del t
+    rows = [Row(n, ty, ti, list(a or [])) for n, ty, ti, a in zip(cols["name"], cols["type"], cols["title"],
+                                                                   cols["aliases"])]
+    keys, stats = resolve(rows, Words.of(load_lexicon(config), config))
+    changes = changes_by_file(cols["filename"], list(zip(cols["doc_id"], cols["speaker_id"])), cols["person_key"], keys)
+    stats["rewritten_parts"] = relabel(changes, SPEAKERS, ("doc_id", "speaker_id"), "person_key", compression, durable)
+    stats["seconds"] = time.perf_counter() - t0
+    return stats

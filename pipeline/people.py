@@ -392,36 +392,3 @@ def resolve(rows: list[Row], lw: Words) -> tuple[list[str | None], dict]:
     return keys, {"speakers": len(rows), "keyed": sum(k is not None for k in keys),
                   "surnames_resolved": resolved, "surnames_ambiguous": ambiguous}
 
-
-def update(out, config: str | None = None, compression: str = "zstd", durable: bool = True) -> dict:
-    """Compute ``person_key`` for every speaker of ``out`` and rewrite the speaker part
-    files whose keys changed (:func:`pipeline.derived.relabel`)."""
-    import time
-    from pathlib import Path
-
-    import duckdb
-
-    from stages.lexicon import load_lexicon
-
-    from .datasets import columns, scan, table_glob
-    from .derived import changes_by_file, relabel
-    from .schemas import SPEAKERS
-
-    t0 = time.perf_counter()
-    glob = table_glob(Path(out), "speakers")
-    if glob is None:
-        return {"speakers": 0}
-    con = duckdb.connect()
-    src = scan(glob, filename=True)
-    old = "person_key" if "person_key" in columns(con, src) else "NULL::VARCHAR"
-    t = con.sql(f"SELECT doc_id, speaker_id, name, type, title, aliases, {old} AS person_key, filename "
-                f"FROM {src}").to_arrow_table()
-    cols = {c: t.column(c).to_pylist() for c in t.column_names}
-    del t
-    rows = [Row(n, ty, ti, list(a or [])) for n, ty, ti, a in zip(cols["name"], cols["type"], cols["title"],
-                                                                   cols["aliases"])]
-    keys, stats = resolve(rows, Words.of(load_lexicon(config), config))
-    changes = changes_by_file(cols["filename"], list(zip(cols["doc_id"], cols["speaker_id"])), cols["person_key"], keys)
-    stats["rewritten_parts"] = relabel(changes, SPEAKERS, ("doc_id", "speaker_id"), "person_key", compression, durable)
-    stats["seconds"] = time.perf_counter() - t0
-    return stats

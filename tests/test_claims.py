@@ -20,6 +20,7 @@ import pytest
 
 from conftest import DATA
 from pipeline import claims, derived
+from pipeline.neardup import near_duplicates
 from pipeline.manifest import Manifest
 from pipeline.runner import run_batch
 
@@ -273,5 +274,5 @@ def test_near_duplicates_far_apart_in_a_large_dataset():
     filler = [f"كلمة{i}" for i in range(70_000)]
     a = "اكد الوزير ان المشروع سينتهي قبل نهايه العام الحالي وفق الخطه"
     names = filler + [a, a + " المعتمده"]
-    near = claims.near_duplicates(names, claims.Rules())
+    near = near_duplicates(names, claims.SIMILARITY, claims.MIN_SHARED_WORDS)
     assert [j for _, j in near[70_000]] == [70_001]
