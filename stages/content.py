@@ -239,6 +239,9 @@ class _Ctx(Bounds, OtherForms):
             # هادي عن سعادته: with a named source as subject these are reports, without one
             # they are "uncovered", "is considered", "via"
             strict = False
+        if right is not None and words.forms[j0] in ("اي", "احد", "ايه") and \
+                self._prev_word(cue.start) in ("لم", "ولم", "لن", "ولن", "لا", "ولا", "ما"):
+            return None  # ولم تعلن أي جهة مسؤوليتها عن …: nobody said anything
         needs = lex.needs.get(cue.lemma)
         if needs and not any(words.forms[t] in needs for t in range(j0, min(n, j0 + 5))):
             return None  # وجه is a cue only with نداء / دعوة / رسالة
@@ -259,6 +262,10 @@ class _Ctx(Bounds, OtherForms):
                 return self._object(k, s, e, cut, cue, j0, left if sp is left else None, conj)
             return None
         kind, spk_end_word, c_start, mark = opener
+        if sp is right and right is not None and self._accusative(right):
+            # أضافت كثيرا من الألق … أن: an indefinite accusative (كثيرا، جديدا) is the verb's
+            # object, never its subject: the verb is not one of saying here ("added much")
+            return None
         relayed_by = None
         if sp is right and right is not None and cue.lemma in lex.relay_lemmas:
             # نقلت صحيفة «الأهرام» عن مصادر دبلوماسية أن …: the outlet relays, the source
@@ -298,6 +305,14 @@ class _Ctx(Bounds, OtherForms):
                 # ونقلت وكالة رويترز عن مسؤول سعودي قوله إن: the relay is named before the speaker
                 q.frame_start = s if self._prev_word(sp[0]) in ("عن", "عنه", "عنها") else sp[0]
         return q
+
+    def _accusative(self, span: tuple[int, int]) -> bool:
+        """A one-word mention in the indefinite accusative (كثيرا، شيئا): no subject."""
+        words = self.words
+        i = words.first_at_or_after(span[0])
+        f = words.forms[i]
+        return words.ends[i] >= span[1] and f.endswith("ا") and len(f) > 3 and not definite(f) \
+            and not f.endswith(("وا", "يا")) and not self._sourceish(span)
 
     def _source_after_an(self, first: tuple[int, int], j_end: int, e: int) -> tuple[int, int] | None:
         """The mention after عن that follows a relaying subject, before the opener:

@@ -20,6 +20,7 @@ NAME_PARTICLES = {"بن", "ابن", "ابو", "ابي", "عبد", "ام", "بن�
 RELATIVE = {"ما", "مما", "بما", "فيما"}
 NOT_ACCORDING = {"فحسب"}  # "only", not ف + حسب
 NAMED_FORMS = {"يدعي", "تدعي"}
+IMPERSONAL_ADVERBS = {"ايضا", "كذلك", "لاحقا", "لاحقا", "اخيرا", "مؤخرا", "موخرا", "بعد", "فيما", "بعدها"}
 OBJECT_SUFFIXES = ("هما", "هم", "ها", "ه", "ني", "نا", "كم")
 
 
@@ -146,9 +147,12 @@ class CueFinder:
                 f = None  # اجتماع بين الوزيرين: "between", not بيّن (no complementiser follows)
             if f is not None:
                 # impersonal يذكر أن / يشار إلى أن: narration, no source
-                if (b in lex.impersonal or w in lex.impersonal) and i + 1 < n and (
-                        forms[i + 1] in lex.complementisers or forms[i + 1] in lex.comp_preps):
-                    continue
+                if b in lex.impersonal or w in lex.impersonal:
+                    k = i + 1
+                    while k < n and k <= i + 2 and forms[k] in IMPERSONAL_ADVERBS:
+                        k += 1  # كما تبين أيضا أنها …
+                    if k < n and (forms[k] in lex.complementisers or forms[k] in lex.comp_preps):
+                        continue
                 out.append(Cue(words.starts[i], words.ends[i], f.lemma, f.kind, f.prep, f.feminine, f.plural,
                                f.imperfect, word_end=words.ends[i]))
         return out

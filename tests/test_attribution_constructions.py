@@ -154,6 +154,13 @@ CASES = [
     # … and a short quotation followed by another cue stays speech
     Case("short-quote-then-next-cue", "وقال الوزير «نحن مستعدون للمباراة» وأضاف أن الاستعدادات اكتملت.",
          "الوزير", "وقال", "نحن مستعدون للمباراة", "direct"),
+    # narration, not quotes: the writer's own hope, "it turned out that", nobody said, "added much"
+    Case("neg-first-person-hope", "ومن المتوقع- ونأمل أن نكون على خطأ - أن تميل السياسة أكثر للعنف.",
+         None, None, None),
+    Case("neg-impersonal-tabayyana", "كما تبين أيضا أنها أنفقت عشرات الآلاف من المال العام.", None, None, None),
+    Case("neg-negated-nobody", "ولم تعلن أي جهة مسؤوليتها عن الهجوم الانتحاري الذي وقع في السوق.", None, None, None),
+    Case("neg-adafa-literal", "بل إنها أضافت كثيرا من الألق على أهل منطقتها، ونحن نرى أن الأمر يستحق الدعم.",
+         None, None, None),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
