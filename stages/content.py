@@ -29,6 +29,10 @@ from .speakers_np import NounPhrases
 from .words import Words, definite, strip_conj
 
 PUNCT_STOP = set("،,:؛;()[]")
+# quantities in the accusative, objects of a verb and never its subject (names such as
+# أوباما، رواندا also end in ا: only these words)
+QUANTITY_ACCUSATIVES = {"كثيرا", "قليلا", "شيئا", "مزيدا", "جديدا", "بعضا", "جزءا", "عددا", "كلاما", "حديثا"}
+NEGATIONS = {"لم", "ولم", "لن", "ولن", "لا", "ولا", "ما", "وما", "فلم", "فلا"}
 MAX_FRAME_WORDS = 30
 
 
@@ -245,6 +249,10 @@ class _Ctx(Bounds, OtherForms):
         needs = lex.needs.get(cue.lemma)
         if needs and not any(words.forms[t] in needs for t in range(j0, min(n, j0 + 5))):
             return None  # وجه is a cue only with نداء / دعوة / رسالة
+        # a negated cue with an object or a governed preposition reports that something was
+        # not said; only a content clause (لم يستبعد أن …) or the lemmas in [negated] keep
+        # (ولم يستبعد بيع مزيد من الأسهم) make a claim of it
+        negated = self._prev_word(cue.start) in NEGATIONS and cue.lemma not in lex.negated_keep
         opener = self._find_opener(cue, scan_from, e, strict)
         if opener is None and scan_from != j0 and not strict:
             opener = self._find_opener(cue, j0, e, strict)
@@ -256,12 +264,14 @@ class _Ctx(Bounds, OtherForms):
             post = self._postposed(k, s, e, cue)
             if post is not None:
                 return post  # …، كما ذكر مدير المرصد: strict cues too, the source follows them
-            if strict:
-                return None
+            if strict or negated:
+                return None  # (كما لم توضح نسبة الأرباح، لم يؤكد الجيش مقتل …: nothing was said)
             if cue.lemma in lex.object_lemmas and cue.kind in ("verb", "participle"):
                 return self._object(k, s, e, cut, cue, j0, left if sp is left else None, conj)
             return None
         kind, spk_end_word, c_start, mark = opener
+        if negated and kind == "prep":
+            return None  # ولم يعلن عن أي أرقام: a denial has a complementiser (لم ينف أنه …)
         if sp is right and right is not None and self._accusative(right):
             # أضافت كثيرا من الألق … أن: an indefinite accusative (كثيرا، جديدا) is the verb's
             # object, never its subject: the verb is not one of saying here ("added much")
@@ -311,8 +321,7 @@ class _Ctx(Bounds, OtherForms):
         words = self.words
         i = words.first_at_or_after(span[0])
         f = words.forms[i]
-        return words.ends[i] >= span[1] and f.endswith("ا") and len(f) > 3 and not definite(f) \
-            and not f.endswith(("وا", "يا")) and not self._sourceish(span)
+        return words.ends[i] >= span[1] and f in QUANTITY_ACCUSATIVES
 
     def _source_after_an(self, first: tuple[int, int], j_end: int, e: int) -> tuple[int, int] | None:
         """The mention after عن that follows a relaying subject, before the opener:

@@ -143,6 +143,8 @@ class CueFinder:
             if f is not None and f.kind == "participle" and out and out[-1].word_end == words.ends[i - 1] \
                     and out[-1].kind == "verb":
                 f = None  # ويقول معلقا: / وأضاف قائلا: — the participle qualifies the verb before it
+            if f is not None and f.colon_only and not self._opener_near(words, i, span=4):
+                f = None  # البطولة التي اختتمت أمس: اختتم / ختم report only with an opener close by
             if f is not None and (w in lex.strict or b in lex.strict) and not self._opener_near(words, i):
                 f = None  # اجتماع بين الوزيرين: "between", not بيّن (no complementiser follows)
             if f is not None:
@@ -183,10 +185,10 @@ class CueFinder:
         return None
 
     def _opener_near(self, words: Words, i: int, span: int = 7) -> bool:
-        """A complementiser or a colon within ``span`` words after word ``i``."""
+        """A complementiser, a colon or an opening mark within ``span`` words after word ``i``."""
         comps = self.lex.complementisers
         for t in range(i + 1, min(len(words), i + 1 + span)):
-            if words.forms[t] in comps or ":" in words.gap(t - 1, t):
+            if words.forms[t] in comps or any(ch in words.gap(t - 1, t) for ch in ":«“"):
                 return True
         return i + 1 < len(words) and ":" in words.text[words.ends[i]:words.ends[i] + 3]
 

@@ -91,6 +91,7 @@ class Lexicon:
     source_after: frozenset[str] = frozenset()
     postposed: frozenset[str] = frozenset()
     addressee: frozenset[str] = frozenset()
+    negated_keep: frozenset[str] = frozenset()  # negated, still a claim: ولم يستبعد بيع …
     relay_lemmas: frozenset[str] = frozenset()  # نقل: its subject relays a source named after عن
     pronoun_object: frozenset[str] = frozenset()
     needs: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -292,6 +293,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         source_after=frozenset(fold(w) for w in cues.get("strict", {}).get("source_after", [])),
         postposed=frozenset(cues.get("postposed", {}).get("lemmas", [])),
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),
+        negated_keep=frozenset(cues.get("negated", {}).get("keep", [])),
         relay_lemmas=frozenset(v["lemma"] for v in cues.get("verb", []) if v.get("relay")),
         pronoun_object=frozenset(cues.get("pronoun_object", {}).get("lemmas", [])),
         needs={v["lemma"]: frozenset(fold(w) for w in v["needs"]) for v in cues.get("verb", []) if v.get("needs")},

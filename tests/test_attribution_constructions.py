@@ -161,6 +161,17 @@ CASES = [
     Case("neg-negated-nobody", "ولم تعلن أي جهة مسؤوليتها عن الهجوم الانتحاري الذي وقع في السوق.", None, None, None),
     Case("neg-adafa-literal", "بل إنها أضافت كثيرا من الألق على أهل منطقتها، ونحن نرى أن الأمر يستحق الدعم.",
          None, None, None),
+    # a negated cue with an object or preposition reports nothing; a negated denial or لم يستبعد does
+    Case("neg-negated-object", "كما لم توضح الدراسة نسبة الأرباح المرصودة للمؤسسات والشركات.", None, None, None),
+    Case("neg-negated-prep", "ولم يعلن الاتحاد عن أي أرقام بشأن عدد المشاركين في البطولة.", None, None, None),
+    Case("negated-keep-istabaada", "وقال المدير المالي إنه يدرس الخيارات المتاحة، ولم يستبعد بيع مزيد من الأسهم.",
+         "المدير المالي", "يستبعد", "بيع مزيد من الأسهم"),
+    # a name ending in ا is no accusative object (أوباما، رواندا)
+    Case("name-ending-alif-vso", "وأضاف أوباما أن منشآت الطاقة هي أكبر مصدر للكربون الملوث.",
+         "أوباما", "وأضاف", "منشآت الطاقة هي أكبر مصدر للكربون الملوث", exact=True),
+    # اختتم reports only with an opener close by
+    Case("neg-ikhtatama-ended", "وفاز السباح الجنوب أفريقي بذهبية السباق في البطولة التي اختتمت أول من أمس "
+         "في مدينة قازان الروسية، كما أنه سجل رقما قياسيا.", None, None, None),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
