@@ -128,7 +128,7 @@ class RelayTracer(CreditFinder):
         return doc
 
     # ------------------------------------------------------------ labels
-    def label(self, ag: Agency, s: int, e: int) -> tuple[str, int, int]:
+    def label(self, ag: Agency, s: int, e: int, in_mark: bool = True) -> tuple[str, int, int]:
         """The relay as the text names it, and the offsets of those words: without a
         clitic (لرويترز → رويترز، للشرق الأوسط → الشرق الأوسط), the whole name when it
         stands in marks (“الجزيرة مباشر”، “العربية.نت”), the lexicon name first when
@@ -147,7 +147,7 @@ class RelayTracer(CreditFinder):
             elif w[0] in "لبوف" and w[1:] in first:
                 s += 1
         # a name in marks that goes on past the lexicon's words
-        i = bisect_right(self.mark_starts, s) - 1
+        i = bisect_right(self.mark_starts, s) - 1 if in_mark else -1
         if i >= 0:
             m = self.marks[i]
             if m.start <= s and e <= m.end and len(text[m.start:m.end].split()) <= 4:
@@ -164,7 +164,9 @@ class RelayTracer(CreditFinder):
             return ag.name, s, e
         if _contains(sw, cw):
             if sw[0] in self.lex.media_heads and _contains(sw[1:], cw):
-                return self.label(ag, s + len(text[s:e]) - len(text[s:e].split(None, 1)[1]), e)  # وكالة رويترز
+                # وكالة رويترز: the name after the head (not widened to the marks again, which
+                # would start over at the head: «وكالة الأنباء …» looped without end)
+                return self.label(ag, s + len(text[s:e]) - len(text[s:e].split(None, 1)[1]), e, in_mark=False)
             return surface, s, e
         return f"{ag.name} ({surface})", s, e
 
