@@ -131,10 +131,16 @@ class SubjectFinder:
             sp = self.np.mention(words, j, n, min(hi, sent_end(st)))
             if sp is not None:
                 sp = self._trim(words, sp)
-            if sp is not None and sp[1] <= hi and self._sourceish(words, sp):
-                cf = self.lex.cue_forms.get(f) or self.lex.cue_forms.get(strip_conj(f))
-                # a cue knows its agreement (لفت is masculine, its ت a root letter)
-                g, pl = (("f" if cf.feminine else "m"), cf.plural) if cf is not None else verb_gender(f)
+            if sp is None or sp[1] > hi:
+                i += 1
+                continue
+            cf = self.lex.cue_forms.get(f) or self.lex.cue_forms.get(strip_conj(f))
+            # a cue knows its agreement (لفت is masculine, its ت a root letter)
+            g, pl = (("f" if cf.feminine else "m"), cf.plural) if cf is not None else verb_gender(f)
+            marked = any(ch in words.text[max(0, sp[0] - 2):sp[0]] for ch in "«“\"'")
+            # a name in marks after a feminine verb is its subject, as companies are (وتخطط
+            # «تسلا» …); after a masculine one, mostly its object (ترك «أولدترافورد»)
+            if marked and g == "f" and not pl or self._sourceish(words, sp):
                 if pl:
                     i += 1  # وهددوا الموقع: a plural verb holds its subject, the noun is its object
                     continue

@@ -23,6 +23,10 @@ CASES = [
          "أيوب بن نحيت", "بين", "الزيارة تهدف لتبادل الخبرات"),
     Case("subject-amma-topic", "أما الروائي الفلسطيني يحيى يخلف، فيرى أن درويش يمثل قوة تجديد للشعر الفلسطيني.",
          "يحيى يخلف", "فيرى", "درويش يمثل قوة تجديد للشعر الفلسطيني"),
+    # a company in marks after a feminine verb is the clause's subject
+    Case("subject-name-in-marks-feminine-verb",
+         "وتخطط «تسلا» لبيع 50 ألف سيارة سنويا. وقالت إنها تكبدت خسائر تشغيل قدرها 47 مليون دولار.",
+         "تسلا", "وقالت", "تكبدت خسائر تشغيل قدرها 47 مليون دولار"),
     # the antecedent agrees with the cue: وأضاف (masculine) skips the princess named since
     Case("subject-agreement-skips-feminine",
          "وقال الوزير إن المشروع يسير وفق الخطة. وافتتحت الأميرة نورة المعرض. وأضاف أن العمل مستمر في كل المناطق.",
