@@ -1,6 +1,41 @@
 """isnad orchestration: building the spaCy pipeline, reading inputs, writing tables."""
 import sys as _sys
 
+
+DRIVER_ENV = "ISNAD_DRIVER_PID"
+
+
+def _die_with_parent() -> None:
+    """Linux: this process gets SIGKILL when the process that started it dies, even by
+    ``kill -9`` (``PR_SET_PDEATHSIG``).  Set in a pool worker before anything else is
+    imported: a worker spends its first seconds importing spaCy and building the
+    pipeline, and a driver killed then used to leave its workers (and, through them,
+    the resource tracker) alive for minutes."""
+    try:
+        import ctypes
+        import os
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        # the driver may have died before the signal was armed: it names itself in
+        # ISNAD_DRIVER_PID (pipeline.engines.PoolEngine) for its workers to check
+        driver = os.environ.get(DRIVER_ENV)
+        if driver and os.getppid() != int(driver):
+            os._exit(1)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _spawned_child() -> bool:
+    """Are we a multiprocessing "spawn" child being prepared?  It imports the parent's
+    __main__ (run.py or the `isnad` script), and so this package, before anything else
+    of isnad's, while ``current_process()._inheriting`` is set (multiprocessing.spawn._main)."""
+    mp = _sys.modules.get("multiprocessing.process")
+    return mp is not None and bool(getattr(mp.current_process(), "_inheriting", False))
+
+
+if _spawned_child():
+    _die_with_parent()
+
 __version__ = "0.1.0"
 
 # spaCy's thinc imports torch whenever it is installed (it is, with the optional

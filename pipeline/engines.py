@@ -102,18 +102,9 @@ def _freeze() -> None:
     gc.freeze()
 
 
-def _die_with_parent() -> None:
-    """Linux: a worker gets SIGKILL when the driver dies, even by ``kill -9``."""
-    try:
-        import ctypes
-        import signal
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def init_worker(config: str | None, max_chars: int) -> None:
-    _die_with_parent()
+    from . import _die_with_parent
+    _die_with_parent()  # already set on import (pipeline/__init__.py) when spawned; harmless again
     get_nlp(config, max_chars)
 
 
@@ -243,6 +234,8 @@ class PoolEngine:
         # or a killed driver's orphans would keep the folder locked.
         # Belt and braces for memory that the string-store reset does not return:
         # a worker is replaced after RECYCLE_AFTER batches.
+        from . import DRIVER_ENV
+        os.environ[DRIVER_ENV] = str(os.getpid())  # inherited: a worker checks its parent is alive
         self.pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
                                         initializer=init_worker, initargs=(config, max_chars),
                                         max_tasks_per_child=RECYCLE_AFTER)

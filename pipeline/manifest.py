@@ -1,4 +1,4 @@
-"""Run state of an output folder: the lock, the manifest, and crash recovery.
+"""Run state of an output folder: the lock and the manifest.
 
 Everything lives in ``OUT/_isnad/`` (a name that dataset readers ignore):
 
@@ -6,14 +6,18 @@ Everything lives in ``OUT/_isnad/`` (a name that dataset readers ignore):
     ``docs``: one row per document key (its ``doc_id``; a duplicate-id report has
     its own key) with the content hash, status (ok / rejected), and the batch
     (``run_id``, ``part``) whose files hold its current rows.
-    ``parts``: every committed batch.  A part file on disk that is not listed here
-    was written by a run that died before committing it: it is deleted on the next
-    run.  ``pending_prune``: older batches that still hold rows of documents that
-    a later batch superseded; they are rewritten without those rows right after
-    the commit, or by the next run if this one dies first.  ``runs``: one row a run.
+    ``parts``: every committed batch, and ``files``: the row count and size of each of
+    its table files, checked at every start-up (:mod:`pipeline.recovery`).
+    ``staged``: files written under temporary names whose batch is committed but that
+    are not renamed into view yet (the next run renames them if this one dies first).
+    ``pending_prune``: superseded rows still to remove (older manifests; a rebuilt one).
+    ``runs``: one row a run.
 ``lock``
     ``flock``-ed by the running process; the kernel releases it when the process
     dies, even by ``kill -9``, so a stale lock never blocks the next night's run.
+
+A manifest that SQLite cannot read raises :class:`ManifestCorrupt`;
+:func:`pipeline.recovery.open_manifest` then rebuilds it from the tables.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ from stages.errors import RunError, make
 from .schemas import TABLES
 
 STATE_DIR = "_isnad"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DUP_CODE = "E109"
 
 _DDL = """
@@ -43,13 +47,19 @@ CREATE TABLE IF NOT EXISTS runs(
     argv TEXT, processed INTEGER, skipped INTEGER, rejected INTEGER, seconds REAL);
 CREATE TABLE IF NOT EXISTS parts(
     run_id TEXT, part TEXT, n_docs INTEGER, committed_at TEXT, PRIMARY KEY(run_id, part));
+CREATE TABLE IF NOT EXISTS files(
+    run_id TEXT, part TEXT, tbl TEXT, rows INTEGER, bytes INTEGER, PRIMARY KEY(run_id, part, tbl));
 CREATE TABLE IF NOT EXISTS docs(
     key TEXT PRIMARY KEY, doc_id TEXT, content_hash TEXT, status TEXT, reason TEXT,
     source_path TEXT, run_id TEXT, part TEXT, updated_at TEXT);
+CREATE INDEX IF NOT EXISTS docs_part ON docs(run_id, part);
+CREATE TABLE IF NOT EXISTS staged(final TEXT PRIMARY KEY, tmp TEXT);
 CREATE TABLE IF NOT EXISTS pending_prune(
     run_id TEXT, part TEXT, key TEXT, doc_id TEXT, source_path TEXT, dup INTEGER,
     PRIMARY KEY(run_id, part, key));
 """
+
+Loc = tuple[str, str]  # (run_id, part)
 
 
 def now() -> str:
@@ -77,8 +87,37 @@ class Entry:
         return self.reason == DUP_CODE
 
 
+@dataclass
+class Located:
+    """Where a key's current rows are."""
+
+    loc: Loc
+    doc_id: str
+    status: str
+    reason: str | None
+    source_path: str
+
+    @property
+    def dup(self) -> bool:
+        return self.reason == DUP_CODE
+
+
 def dup_key(doc_id: str, source_path: str, n: int) -> str:
     return f"{doc_id}\x1f{source_path}\x1f{n}"
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (a failed COMMIT on a full
+    disk rolls back by itself): the original error is the one to report."""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+class ManifestCorrupt(Exception):
+    """SQLite cannot read the manifest (not a database, malformed pages)."""
 
 
 class OutputLock:
@@ -127,29 +166,58 @@ class Manifest:
         self.path = out / STATE_DIR / "manifest.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(_DDL)
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        try:
+            check = self.db.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                raise sqlite3.DatabaseError("; ".join(str(r[0]) for r in check[:3]))
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(_DDL)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        except sqlite3.OperationalError:
+            self.db.close()  # locked, unwritable, I/O: not damage (the caller says what)
+            raise
+        except sqlite3.DatabaseError as e:  # not a database, malformed: damage
+            self.db.close()
+            raise ManifestCorrupt(str(e)) from None
 
     def close(self) -> None:
         self.db.close()
 
     # ------------------------------------------------------------------ queries
-    def lookup(self, keys: list[str]) -> dict[str, tuple[str, str]]:
-        """``key -> (content_hash, status)`` of the keys already recorded."""
-        found: dict[str, tuple[str, str]] = {}
+    def _chunks(self, sql: str, keys: list[str]):
         for i in range(0, len(keys), 900):
             chunk = keys[i:i + 900]
-            q = f"SELECT key, content_hash, status FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
-            found.update((k, (h, st)) for k, h, st in self.db.execute(q, chunk).fetchall())
-        return found
+            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
 
-    def committed_parts(self) -> set[tuple[str, str]]:
+    def lookup(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """``key -> (content_hash, status)`` of the keys already recorded."""
+        return {k: (h, st) for k, h, st in
+                self._chunks("SELECT key, content_hash, status FROM docs WHERE key IN ({})", keys)}
+
+    def locations(self, keys: list[str]) -> dict[str, Located]:
+        """``key -> Located`` of the keys already recorded."""
+        return {k: Located((r, p), d, st, reason, src) for k, r, p, d, st, reason, src in self._chunks(
+            "SELECT key, run_id, part, doc_id, status, reason, source_path FROM docs WHERE key IN ({})", keys)}
+
+    def committed_parts(self) -> set[Loc]:
         return set(self.db.execute("SELECT run_id, part FROM parts").fetchall())
+
+    def part_files(self) -> dict[Loc, dict[str, tuple[int, int | None]]]:
+        """``(run_id, part) -> {table: (rows, bytes)}`` as recorded."""
+        out: dict[Loc, dict[str, tuple[int, int | None]]] = defaultdict(dict)
+        for r, p, t, rows, size in self.db.execute("SELECT run_id, part, tbl, rows, bytes FROM files"):
+            out[(r, p)][t] = (rows, size)
+        return dict(out)
 
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT status, count(*) FROM docs GROUP BY status").fetchall())
+
+    def rejected_from(self, source_paths: list[str]) -> dict[str, Located]:
+        """Every recorded rejection of these input files: ``key -> Located``."""
+        return {k: Located((r, p), d, "rejected", reason, src) for k, r, p, d, reason, src in self._chunks(
+            "SELECT key, run_id, part, doc_id, reason, source_path FROM docs "
+            "WHERE status = 'rejected' AND source_path IN ({})", source_paths)}
 
     # ------------------------------------------------------------------ runs
     def begin_run(self, run_id: str, argv: list[str] | None) -> None:
@@ -163,33 +231,62 @@ class Manifest:
                         "WHERE run_id=?", (now(), status, processed, skipped, rejected, seconds, run_id))
 
     # ------------------------------------------------------------------ commit
-    def commit_part(self, run_id: str, part: str, entries: list[Entry]) -> None:
-        """The commit point of a batch (its files are already in place): one transaction
-        records the part, every document's new location, and the older parts that
-        must now drop the superseded rows."""
+    def commit(self, new_part: Loc | None, placed: list[tuple[Entry, Loc]], files: dict[tuple[str, str, str], tuple[int, int]],
+               staged: list[tuple[str, str]], forget: list[str] = ()) -> None:
+        """The commit point of a batch (its files are written under temporary names):
+        one transaction records the new part, every document's location, the size of
+        every file written, the renames still to do, and the keys to forget."""
         ts = now()
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("INSERT OR REPLACE INTO parts VALUES (?,?,?,?)",
-                       (run_id, part, sum(e.status == "ok" for e in entries), ts))
-            for e in entries:
-                old = db.execute("SELECT run_id, part, doc_id, source_path FROM docs WHERE key=?",
-                                 (e.key,)).fetchone()
-                if old and (old[0], old[1]) != (run_id, part):
-                    db.execute("INSERT OR REPLACE INTO pending_prune VALUES (?,?,?,?,?,?)",
-                               (old[0], old[1], e.key, old[2], old[3], int(e.dup)))
-                db.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?)",
-                           (e.key, e.doc_id, e.content_hash, e.status, e.reason, e.source_path,
-                            run_id, part, ts))
+            if new_part is not None:
+                n_ok = sum(e.status == "ok" and loc == new_part for e, loc in placed)
+                db.execute("INSERT OR REPLACE INTO parts VALUES (?,?,?,?)", (*new_part, n_ok, ts))
+            db.executemany("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?)",
+                           [(e.key, e.doc_id, e.content_hash, e.status, e.reason, e.source_path, *loc, ts)
+                            for e, loc in placed])
+            db.executemany("DELETE FROM docs WHERE key = ?", [(k,) for k in forget])
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
+                           [(*k, rows, size) for k, (rows, size) in files.items()])
+            db.executemany("INSERT OR REPLACE INTO staged VALUES (?,?)", staged)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
-    def pending_prunes(self) -> dict[tuple[str, str], tuple[set[str], set[str]]]:
+    def commit_part(self, run_id: str, part: str, entries: list[Entry]) -> None:
+        """A batch whose files are already in view (no rewrites): as :meth:`commit`."""
+        self.commit((run_id, part), [(e, (run_id, part)) for e in entries], {}, [])
+
+    def staged_files(self) -> list[tuple[str, str]]:
+        return self.db.execute("SELECT final, tmp FROM staged").fetchall()
+
+    def staged_done(self, finals: list[str]) -> None:
+        self.db.executemany("DELETE FROM staged WHERE final = ?", [(f,) for f in finals])
+
+    def record_files(self, stats: dict[tuple[str, str, str], tuple[int, int]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
+                            [(*k, rows, size) for k, (rows, size) in stats.items()])
+
+    def drop_part(self, loc: Loc) -> int:
+        """Forget a batch whose files are lost: its documents become unknown (processed
+        again when read).  Returns the number of documents it held."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            n = db.execute("SELECT count(*) FROM docs WHERE run_id=? AND part=? AND status='ok'", loc).fetchone()[0]
+            for table in ("docs", "parts", "files", "pending_prune"):
+                db.execute(f"DELETE FROM {table} WHERE run_id=? AND part=?", loc)
+            db.execute("COMMIT")
+        except BaseException:
+            _rollback(db)
+            raise
+        return n
+
+    def pending_prunes(self) -> dict[Loc, tuple[set[str], set[str]]]:
         """``(run_id, part) -> (doc_ids to drop, duplicate-report keys to drop)``."""
-        groups: dict[tuple[str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+        groups: dict[Loc, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
         for run_id, part, _key, doc_id, source_path, dup in self.db.execute(
                 "SELECT run_id, part, key, doc_id, source_path, dup FROM pending_prune"):
             ids, dups = groups[(run_id, part)]
@@ -198,43 +295,3 @@ class Manifest:
 
     def prune_done(self, run_id: str, part: str) -> None:
         self.db.execute("DELETE FROM pending_prune WHERE run_id=? AND part=?", (run_id, part))
-
-
-def stray_files(out: Path, committed: set[tuple[str, str]]) -> list[Path]:
-    """Files in the table folders that no committed batch owns: temporaries, parts of
-    a run that died before committing them, and the flat ``part-0.parquet`` files
-    of isnad versions before run partitions."""
-    stray = []
-    for table in TABLES:
-        d = out / table
-        if not d.is_dir():
-            continue
-        for f in d.iterdir():
-            if f.is_file() and (f.name.endswith(".tmp") or (f.name.startswith("part-") and f.suffix == ".parquet")):
-                stray.append(f)
-            elif f.is_dir() and f.name.startswith("run_id="):
-                run_id = f.name[len("run_id="):]
-                for g in f.iterdir():
-                    if g.name.endswith(".tmp") or (g.suffix == ".parquet" and (run_id, g.stem) not in committed):
-                        stray.append(g)
-    return stray
-
-
-def recover(out: Path, manifest: Manifest, prune) -> dict[str, int]:
-    """Bring ``out`` back to its last committed state (call with the lock held)."""
-    removed = 0
-    for f in stray_files(out, manifest.committed_parts()):
-        f.unlink(missing_ok=True)
-        removed += 1
-    for table in TABLES:  # partitions left empty by the clean-up
-        d = out / table
-        if d.is_dir():
-            for sub in d.iterdir():
-                if sub.is_dir() and sub.name.startswith("run_id=") and not any(sub.iterdir()):
-                    sub.rmdir()
-    pruned = 0
-    for (run_id, part), (ids, dups) in manifest.pending_prunes().items():
-        prune(run_id, part, ids, dups)
-        manifest.prune_done(run_id, part)
-        pruned += 1
-    return {"stray_files": removed, "pruned_parts": pruned}

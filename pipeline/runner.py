@@ -2,28 +2,33 @@
 
 One call of :func:`run_batch` is one *run* (``run_id``):
 
-1. lock ``OUT`` (:class:`pipeline.manifest.OutputLock`), then :func:`~pipeline.manifest.recover`
-   whatever a killed run left behind;
+1. lock ``OUT`` (:class:`pipeline.manifest.OutputLock`), then open the manifest and
+   :func:`~pipeline.recovery.recover` whatever a killed run, a damaged file or a full
+   disk left behind (:mod:`pipeline.recovery`);
 2. stream the inputs, in batches of ``batch_size`` documents; every document whose
    ``doc_id`` and content hash are already in the manifest is skipped (``reprocess``
    forces all), a repeated ``doc_id`` is rejected (E109);
 3. run the batches on an engine (:mod:`pipeline.engines`): in this process for a
    few documents, else a pool of worker processes or a Dask cluster;
-4. commit each finished batch: its six part files appear atomically under
-   ``OUT/<table>/run_id=<RUN_ID>/part-<N>.parquet``, then one manifest transaction
-   records them, then older parts that held a reprocessed document's previous rows
-   are rewritten without them.  Every table therefore shows only the latest
-   version of each document.
+4. commit each finished batch (:mod:`pipeline.commit`): its part files appear under
+   ``OUT/<table>/run_id=<RUN_ID>/part-<N>.parquet``, and a reprocessed document's new
+   rows replace its old ones inside the older part that held them, in one rename per
+   file.  Every table therefore shows only the latest version of each document, and a
+   reader never sees it twice;
+5. forget the rejections of the inputs read that no longer apply (a fixed record).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import os
+import resource
+import sqlite3
 import sys
 import time
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,9 +41,12 @@ from .extract import Record
 from .fields import InputOptions, options_from_config
 from .io import SUFFIXES, Rejection, content_hash, expand_inputs, read_inputs, reject
 from .claims import load_rules as load_claim_rules
+from .commit import commit_batch, drop_rows
 from .derived import update as update_derived
-from .manifest import Manifest, OutputLock, dup_key, new_run_id, recover
-from .writer import empty_blobs, prune_part, publish_part, stage_part
+from .fields import path_str
+from .manifest import Manifest, OutputLock, dup_key, new_run_id
+from .recovery import open_manifest, recover
+from .writer import empty_blobs
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "isnad.toml"
 
@@ -115,7 +123,8 @@ def run_batch(inputs: list[str], out: Path, config: str | None = None,
         try:
             stats = run.execute()
         finally:
-            run.manifest.close()
+            if run.manifest is not None:
+                run.manifest.close()
     stats.seconds = time.monotonic() - t0
     return stats.as_dict()
 
@@ -142,6 +151,30 @@ def _input_files(inputs: list[str], out: Path) -> tuple[list[Path], list[str]]:
         raise make(ConfigError, "E114", path=", ".join(inputs), suffixes=suffixes,
                    found=("; found " + "; ".join(parts)) if parts else "; the folder is empty")
     return found.files, notes
+
+
+def _output_error(e: Exception, out: Path) -> RunError:
+    """A write that failed: a full disk or a file-size limit (E207), no permission (E202)."""
+    if isinstance(e, sqlite3.Error):
+        what = str(e)
+        path = out / "_isnad" / "manifest.sqlite"
+        code = "E202" if "readonly" in what or "unable to open" in what else "E207"
+    else:
+        what = e.strerror or str(e)
+        path = e.filename or out
+        if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            code = "E202"
+        elif e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            code = "E207"
+        else:
+            code = "E207"
+            what = f"{type(e).__name__}: {what}"
+    if code == "E202":
+        return make(RunError, code, path=out, error=f"{what} ({path})")
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if soft != resource.RLIM_INFINITY:  # SQLite says "disk I/O error" when it meets the limit
+        what += f"; note the file-size limit of this process (ulimit -f) is {soft:,} bytes"
+    return make(RunError, code, path=path, error=what)
 
 
 def _check_options(opts: RunOptions) -> None:
@@ -185,7 +218,7 @@ def _config_fingerprint(cfg: str | None) -> str | None:
 class _Run:
     def __init__(self, files: list[Path], out: Path, cfg: str | None, compression: str, opts: RunOptions):
         self.files, self.out, self.cfg, self.compression, self.opts = files, out, cfg, compression, opts
-        self.manifest = Manifest(out)
+        self.manifest: Manifest | None = None  # opened under the lock, by execute()
         self.stats = Stats(out=str(out))
         self.progress = Progress(opts)
         self.validated = False
@@ -267,11 +300,15 @@ class _Run:
     # ------------------------------------------------------------------ running
     def execute(self) -> Stats:
         st, opts = self.stats, self.opts
-        recover(self.out, self.manifest, self.prune)
         st.run_id = new_run_id()
-        self.manifest.begin_run(st.run_id, opts.argv)
         status = "failed"
         engine = None
+        try:
+            self.manifest = open_manifest(self.out, self.progress.warn, self.compression)
+            recover(self.out, self.manifest, self.progress.warn, self.compression, opts.durable)
+            self.manifest.begin_run(st.run_id, opts.argv)
+        except (OSError, sqlite3.OperationalError) as e:
+            raise _output_error(e, self.out) from None
         try:
             tasks = self.plan()
             buffered, n_docs, exhausted = [], 0, True
@@ -297,9 +334,9 @@ class _Run:
             if st.batches == 0 and not self.manifest.committed_parts():
                 # a first run with nothing to write still creates every table (empty, with
                 # its schema) so that readers find them; a later no-op run writes nothing
-                stage_part(self.out, st.run_id, "part-00000", empty_blobs(self.compression), opts.durable)
-                publish_part(self.out, st.run_id, "part-00000", opts.durable)
-                self.manifest.commit_part(st.run_id, "part-00000", [])
+                commit_batch(self.out, self.manifest, st.run_id, "part-00000", empty_blobs(self.compression), [],
+                             self.compression, opts.durable)
+            self.forget_stale_rejections()
             # person keys and claims link documents of every batch and run: built once
             # the batches are in, over the whole datasets (a no-op when nothing changed)
             st.claims = update_derived(self.out, self.manifest.db, self.cfg, self.compression, opts.durable)
@@ -307,13 +344,31 @@ class _Run:
         except KeyboardInterrupt:
             status = "interrupted"
             raise
+        except (OSError, sqlite3.OperationalError) as e:
+            raise _output_error(e, self.out) from None
         finally:
             if engine is not None:
                 engine.close()
             self.progress.close()
-            self.manifest.finish_run(st.run_id, status, st.processed, st.skipped, st.rejected,
-                                     time.monotonic() - self.progress.t0)
+            try:  # never leave the run marked running; on a full disk this may fail too
+                self.manifest.finish_run(st.run_id, status, st.processed, st.skipped, st.rejected,
+                                         time.monotonic() - self.progress.t0)
+            except sqlite3.Error:
+                pass
         return st
+
+    def forget_stale_rejections(self) -> None:
+        """Rejections recorded for the files this run read, that it did not report again:
+        the record was fixed (processed now, or under another key).  Their rows go."""
+        stale = {k: loc for k, loc in self.manifest.rejected_from(sorted({path_str(f) for f in self.files})).items()
+                 if loc.loc[0] != self.stats.run_id and k not in self.seen_rejected}
+        if not stale:
+            return
+        drops: dict = defaultdict(lambda: (set(), set()))
+        for loc in stale.values():
+            ids, dups = drops[loc.loc]
+            (dups.add(f"{loc.doc_id}\x1f{loc.source_path}") if loc.dup else ids.add(loc.doc_id))
+        drop_rows(self.out, self.manifest, dict(drops), list(stale), self.compression, self.opts.durable)
 
     def engine(self, n_docs: int, exhausted: bool):
         opts = self.opts
@@ -337,12 +392,8 @@ class _Run:
 
     def commit(self, res) -> None:
         st, opts = self.stats, self.opts
-        stage_part(self.out, st.run_id, res.part, res.blobs, opts.durable)
-        publish_part(self.out, st.run_id, res.part, opts.durable)
-        self.manifest.commit_part(st.run_id, res.part, res.entries)
-        for (run_id, part), (ids, dups) in self.manifest.pending_prunes().items():
-            self.prune(run_id, part, ids, dups)
-            self.manifest.prune_done(run_id, part)
+        commit_batch(self.out, self.manifest, st.run_id, res.part, res.blobs, res.entries, self.compression,
+                     opts.durable)
         st.batches += 1
         st.processed += res.n_ok
         st.rejected += res.n_rejected
@@ -350,9 +401,6 @@ class _Run:
         st.kinds.update(res.kinds)
         st.speakers.update(res.speakers)
         self.progress.update(st)
-
-    def prune(self, run_id: str, part: str, ids: set[str], dups: set[str]) -> None:
-        prune_part(self.out, run_id, part, ids, dups, self.compression)
 
 
 class Progress:
@@ -393,6 +441,13 @@ class Progress:
                       f"{st.batches} batches, {now - self.t0:.0f} s")
 
     def _log(self, msg: str) -> None:
+        print(f"isnad: {msg}", file=sys.stderr, flush=True)
+
+    def warn(self, msg: str) -> None:
+        """A repair of the output folder (a rebuilt manifest, a lost part): said even
+        with --quiet, which keeps errors."""
+        if self.bar is not None:
+            self.bar.clear()
         print(f"isnad: {msg}", file=sys.stderr, flush=True)
 
     def close(self) -> None:

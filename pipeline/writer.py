@@ -7,6 +7,8 @@ Layout (hive-style, one partition per run, one part file per batch)::
 Every file appears atomically: it is written under a hidden temporary name
 (``.part-NNNNN.parquet.tmp``, which pyarrow, pandas, DuckDB and Polars globs all
 skip), flushed to disk, then renamed.  A reader never sees a half-written file.
+How a batch's files and the rewrites of older parts are committed together is
+:mod:`pipeline.commit`.
 """
 from __future__ import annotations
 
@@ -59,13 +61,7 @@ def _fsync_dir(d: Path) -> None:
 
 def write_atomic(final: Path, data: bytes, durable: bool = True) -> None:
     """``data`` at ``final``, all or nothing (temporary name, fsync, rename)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_path(final)
-    with open(tmp, "wb") as f:
-        f.write(data)
-        if durable:
-            f.flush()
-            os.fsync(f.fileno())
+    tmp = write_tmp(final, data, durable)
     os.replace(tmp, final)
     if durable:
         _fsync_dir(final.parent)
@@ -73,18 +69,7 @@ def write_atomic(final: Path, data: bytes, durable: bool = True) -> None:
 
 def stage_part(out: Path, run_id: str, part: str, blobs: dict[str, bytes], durable: bool = True) -> list[Path]:
     """Write every table's bytes for one batch under temporary names (invisible)."""
-    staged = []
-    for name in COMMIT_ORDER:
-        final = part_path(out, name, run_id, part)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = tmp_path(final)
-        with open(tmp, "wb") as f:
-            f.write(blobs[name])
-            if durable:
-                f.flush()
-                os.fsync(f.fileno())
-        staged.append(tmp)
-    return staged
+    return [write_tmp(part_path(out, name, run_id, part), blobs[name], durable) for name in COMMIT_ORDER]
 
 
 def publish_part(out: Path, run_id: str, part: str, durable: bool = True) -> None:
@@ -97,39 +82,75 @@ def publish_part(out: Path, run_id: str, part: str, durable: bool = True) -> Non
             _fsync_dir(part_path(out, name, run_id, part).parent)
 
 
+def fsync_dirs(paths) -> None:
+    for d in {Path(p).parent for p in paths}:
+        _fsync_dir(d)
+
+
 def empty_blobs(compression: str = "zstd") -> dict[str, bytes]:
     return {name: parquet_bytes(schema.empty_table(), compression) for name, schema in TABLES.items()}
 
 
-def prune_part(out: Path, run_id: str, part: str, drop_doc_ids: set[str], drop_dup_keys: set[str],
-               compression: str = "zstd", dup_code: str = "E109") -> int:
-    """Rewrite one batch's files without the rows of superseded documents.
+def read_blob(data: bytes) -> pa.Table:
+    return pq.read_table(pa.BufferReader(data))
 
-    ``drop_doc_ids``: every row of these documents goes (in ``rejected``, except the
-    duplicate-id reports, which are keyed separately).  ``drop_dup_keys``:
-    ``doc_id + "\\x1f" + source_path`` of duplicate-id reports to drop.  Idempotent.
-    Returns the number of rows removed.
-    """
-    removed = 0
-    ids = pa.array(sorted(drop_doc_ids), pa.string())
-    dups = pa.array(sorted(drop_dup_keys), pa.string())
-    for name in COMMIT_ORDER:
-        path = part_path(out, name, run_id, part)
-        if not path.exists():
+
+def blob_rows(data: bytes) -> int:
+    return pq.read_metadata(pa.BufferReader(data)).num_rows
+
+
+def write_tmp(final: Path, data: bytes, durable: bool = True) -> Path:
+    """``data`` under the hidden temporary name of ``final`` (flushed to disk): invisible
+    to readers until :func:`os.replace` renames it."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_path(final)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)  # a full disk keeps no half-written temporary
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(final)  # f.write() does not say which file: the message will
+        raise
+    return tmp
+
+
+def drop_mask(table: pa.Table, name: str, doc_ids: set[str], dup_keys: set[str], dup_code: str = "E109"):
+    """Rows of ``table`` to drop: every row of ``doc_ids`` (in ``rejected``, except the
+    duplicate-id reports, which are keyed apart) and the duplicate-id reports whose
+    ``doc_id + "\\x1f" + source_path`` is in ``dup_keys``."""
+    drop = pc.is_in(table["doc_id"], value_set=pa.array(sorted(doc_ids), pa.string()))
+    if name == "rejected":
+        is_dup = pc.equal(table["reason"], dup_code)
+        key = pc.binary_join_element_wise(table["doc_id"], table["source_path"], "\x1f")
+        drop = pc.or_(pc.and_(drop, pc.invert(is_dup)),
+                      pc.and_(is_dup, pc.is_in(key, value_set=pa.array(sorted(dup_keys), pa.string()))))
+    return pc.fill_null(drop, False)
+
+
+def conform(table: pa.Table, schema: pa.Schema, convert=None) -> pa.Table:
+    """``table`` with exactly ``schema``'s columns: missing ones null, same-named ones
+    cast (``convert(name, column, type)`` first, for casts Arrow cannot do, e.g. the
+    text dates of older outputs), extra ones dropped."""
+    cols = []
+    for f in schema:
+        if f.name not in table.column_names:
+            cols.append(pa.nulls(table.num_rows, f.type))
             continue
-        table = pq.ParquetFile(path).read()
-        drop = pc.is_in(table["doc_id"], value_set=ids)
-        if name == "rejected":
-            is_dup = pc.equal(table["reason"], dup_code)
-            key = pc.binary_join_element_wise(table["doc_id"], table["source_path"], "\x1f")
-            drop = pc.or_(pc.and_(drop, pc.invert(is_dup)),
-                          pc.and_(is_dup, pc.is_in(key, value_set=dups)))
-        drop = pc.fill_null(drop, False)
-        n = pc.sum(drop).as_py() or 0
-        if n:
-            write_atomic(path, parquet_bytes(table.filter(pc.invert(drop)), compression))
-            removed += n
-    return removed
+        col = table[f.name]
+        if col.type != f.type:
+            done = convert(f.name, col, f.type) if convert else None
+            if done is None:
+                try:
+                    done = col.cast(f.type)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                    done = pa.nulls(table.num_rows, f.type)
+            col = done
+        cols.append(col)
+    return pa.Table.from_arrays(cols, schema=schema)
 
 
 def write_tables(out: Path, tables: dict[str, list[dict]], part: str = "part-0", compression: str = "zstd") -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 import time
 from pathlib import Path
 
@@ -12,8 +13,8 @@ import pyarrow.dataset as ds
 import pytest
 
 from conftest import DATA
+from pipeline import commit as commit_mod
 from pipeline import manifest as manifest_mod
-from pipeline import runner as runner_mod
 from pipeline.cli import EXIT_BUSY, EXIT_USAGE, main
 from pipeline.manifest import OutputLock
 from pipeline.runner import RunOptions, run_batch
@@ -119,7 +120,7 @@ def test_output_readable_as_one_dataset_everywhere(tmp_path):
         assert len(list((out / table).glob("run_id=*/part-*.parquet"))) >= 2
 
 
-def test_crash_before_commit_and_during_prune_recovers_exactly_once(tmp_path, monkeypatch):
+def test_crash_before_commit_and_during_the_swap_recovers_exactly_once(tmp_path, monkeypatch):
     rows = articles(9)
     src = write_jsonl(tmp_path / "feed.jsonl", rows)
     out = tmp_path / "out"
@@ -127,15 +128,15 @@ def test_crash_before_commit_and_during_prune_recovers_exactly_once(tmp_path, mo
     class Killed(BaseException):
         pass
 
-    real_commit = manifest_mod.Manifest.commit_part
+    real_commit = manifest_mod.Manifest.commit
     calls = itertools.count()
 
-    def commit_then_die(self, *a, **kw):  # dies on the 2nd batch: files published, manifest not
+    def commit_then_die(self, *a, **kw):  # dies on the 2nd batch: files staged, manifest not
         if next(calls) == 1:
             raise Killed
         return real_commit(self, *a, **kw)
 
-    monkeypatch.setattr(manifest_mod.Manifest, "commit_part", commit_then_die)
+    monkeypatch.setattr(manifest_mod.Manifest, "commit", commit_then_die)
     with pytest.raises(Killed):
         run_batch([str(src)], out, options=opts(batch_size=3))
     monkeypatch.undo()
@@ -144,24 +145,30 @@ def test_crash_before_commit_and_during_prune_recovers_exactly_once(tmp_path, mo
     run_batch([str(src)], fresh, options=opts(batch_size=100))
     assert snapshot(out) == snapshot(fresh)
 
-    # a changed document whose old rows are not yet pruned when the run dies
-    rows[1] = dict(rows[1], text=rows[1]["text"] + "\nوأكد الوزير أن «الاتفاق نهائي».")
-    write_jsonl(src, rows)
+    # changed documents whose new rows are committed but not yet renamed into view when
+    # the run dies (after 0 renames, then after 2): readers see each document once
+    for k, n_renames in enumerate((0, 2)):
+        rows[1 + k] = dict(rows[1 + k], text=rows[1 + k]["text"] + "\nوأكد الوزير أن «الاتفاق نهائي».")
+        write_jsonl(src, rows)
+        real_replace = os.replace
+        done = itertools.count()
 
-    def die(*a, **kw):
-        raise Killed
+        def replace_then_die(a, b):
+            if next(done) >= n_renames and str(a).endswith(".tmp"):
+                raise Killed
+            return real_replace(a, b)
 
-    monkeypatch.setattr(runner_mod, "prune_part", die)
-    with pytest.raises(Killed):
-        run_batch([str(src)], out, options=opts(batch_size=3))
-    monkeypatch.undo()
-    assert pd.read_parquet(out / "documents").doc_id.duplicated().any()  # both versions, for now
-    rerun = run_batch([str(src)], out, options=opts(batch_size=3))
-    assert rerun["processed"] + rerun["rejected"] == 0  # already committed: recovery only prunes
-    fresh2 = tmp_path / "fresh2"
-    run_batch([str(src)], fresh2, options=opts(batch_size=100))
-    assert snapshot(out) == snapshot(fresh2)
-    assert_clean(out)
+        monkeypatch.setattr(commit_mod.os, "replace", replace_then_die)
+        with pytest.raises(Killed):
+            run_batch([str(src)], out, options=opts(batch_size=3))
+        monkeypatch.undo()
+        assert pd.read_parquet(out / "documents").doc_id.is_unique  # never both versions
+        rerun = run_batch([str(src)], out, options=opts(batch_size=3))
+        assert rerun["processed"] + rerun["rejected"] == 0  # already committed: recovery only renames
+        fresh2 = tmp_path / f"fresh{k + 2}"
+        run_batch([str(src)], fresh2, options=opts(batch_size=100))
+        assert snapshot(out) == snapshot(fresh2)
+        assert_clean(out)
 
 
 def test_second_run_on_same_out_refuses_with_clear_message(tmp_path, capsys):
