@@ -34,7 +34,9 @@ META_KEY = "derived_fingerprint"
 def fingerprint(db) -> str:
     """The state of every document in the manifest: the derived tables reflect it or not."""
     h = hashlib.sha256()
-    for row in db.execute("SELECT key, content_hash, status, run_id, part FROM docs ORDER BY key"):
+    # updated_at too: a reprocessed document keeps its key, hash and part (its new rows
+    # replace the old ones in the same part file, pipeline.commit), but not its labels
+    for row in db.execute("SELECT key, content_hash, status, run_id, part, updated_at FROM docs ORDER BY key"):
         h.update("\x1f".join(map(str, row)).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
