@@ -106,6 +106,33 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("isnad: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last defence of a command run unattended
+        if os.environ.get("ISNAD_DEBUG"):
+            raise
+        return _unexpected(e)
+
+
+def _unexpected(e: Exception) -> int:
+    """An error no code covers: one line on stderr (E209), the traceback in a file."""
+    import tempfile
+    import time
+    import traceback
+
+    from stages.errors import RunError, make
+    text = "".join(traceback.format_exception(e))
+    try:
+        fd, where = tempfile.mkstemp(prefix=f"isnad-error-{time.strftime('%Y%m%dT%H%M%S')}-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError:  # no room even for that: the traceback goes to stderr
+        print(text, file=sys.stderr)
+        where = "the lines above"
+    err = make(RunError, "E209", error=f"{type(e).__name__}: {str(e)[:300]}", path=where)
+    print(f"isnad: {err}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _main(argv: list[str] | None = None) -> int:

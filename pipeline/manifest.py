@@ -128,6 +128,7 @@ class OutputLock:
         self.path = out / STATE_DIR / "lock"
         self.wait = wait
         self.fd: int | None = None
+        self.previous = ""
 
     def __enter__(self) -> "OutputLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,22 +143,35 @@ class OutputLock:
                     os.close(fd)
                     raise
                 if time.monotonic() >= deadline:
-                    pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+                    pid = os.pread(fd, 32, 0).decode("ascii", "replace").split("\n")[0].strip() or "?"
                     os.close(fd)
                     raise make(RunError, "E201", path=self.out, pid=pid, lock=self.path) from None
                 time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        # what the previous holder wrote: a run it began and never recorded as finished
+        self.previous = os.pread(fd, 4096, 0).decode("utf-8", "replace")
         self.fd = fd
+        self.note("")
         return self
+
+    def note(self, text: str) -> None:
+        """The lock file says who holds it (its pid, for E201) and which run it is in.
+        A few bytes rewritten in place: this works when the manifest cannot be written
+        (a full disk, a file-size limit), so a run never stays "running" in it."""
+        fd = self.fd
+        if fd is None:
+            return
+        data = f"{os.getpid()}\n{text}\n".encode()
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, data, 0)
+        except OSError:
+            pass
 
     def __exit__(self, *exc) -> None:
         if self.fd is not None:
-            try:
-                os.ftruncate(self.fd, 0)
-            finally:
-                os.close(self.fd)  # closing releases the flock
-                self.fd = None
+            # the content stays: a run that could not record its end is named there
+            os.close(self.fd)  # closing releases the flock
+            self.fd = None
 
 
 class Manifest:
@@ -220,15 +234,30 @@ class Manifest:
             "WHERE status = 'rejected' AND source_path IN ({})", source_paths)}
 
     # ------------------------------------------------------------------ runs
-    def begin_run(self, run_id: str, argv: list[str] | None) -> None:
-        self.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
-        self.db.execute("INSERT INTO runs(run_id, started_at, status, pid, argv) VALUES (?,?,?,?,?)",
-                        (run_id, now(), "running", os.getpid(), json.dumps(argv or [], ensure_ascii=False)))
+    # A run's row is written when it ends; while it runs, the lock file names it
+    # (OutputLock.note), and a run that died without a row (kill -9, a full disk) gets
+    # one from the next run, which finds its name in the lock file.
+
+    def begin_run(self, run_id: str, argv: list[str] | None, lock: OutputLock | None = None) -> None:
+        self.run_started = (run_id, now(), json.dumps(argv or [], ensure_ascii=False))
+        self.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")  # older versions
+        if lock is not None:
+            prev = lock.previous.splitlines()
+            if len(prev) >= 2 and prev[1].startswith("run "):
+                _, prev_id, prev_start, *rest = prev[1].split(" ")
+                self.db.execute("INSERT OR IGNORE INTO runs(run_id, started_at, status, pid) VALUES (?,?,?,?)",
+                                (prev_id, prev_start, rest[0] if rest else "interrupted", int(prev[0] or 0)))
+            lock.note(f"run {run_id} {self.run_started[1]}")
 
     def finish_run(self, run_id: str, status: str, processed: int, skipped: int, rejected: int,
-                   seconds: float) -> None:
-        self.db.execute("UPDATE runs SET finished_at=?, status=?, processed=?, skipped=?, rejected=?, seconds=? "
-                        "WHERE run_id=?", (now(), status, processed, skipped, rejected, seconds, run_id))
+                   seconds: float, lock: OutputLock | None = None) -> None:
+        if lock is not None:  # first, in case the manifest cannot be written
+            lock.note(f"run {run_id} {self.run_started[1]} {status}")
+        _, started, argv = self.run_started
+        self.db.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (run_id, started, now(), status, os.getpid(), argv, processed, skipped, rejected, seconds))
+        if lock is not None:
+            lock.note("")
 
     # ------------------------------------------------------------------ commit
     def commit(self, new_part: Loc | None, placed: list[tuple[Entry, Loc]], files: dict[tuple[str, str, str], tuple[int, int]],

@@ -117,8 +117,9 @@ def run_batch(inputs: list[str], out: Path, config: str | None = None,
             raise PermissionError("permission denied")
     except OSError as e:
         raise make(RunError, "E202", path=out, error=getattr(e, "strerror", None) or str(e)) from None
-    with OutputLock(out, opts.wait):
+    with OutputLock(out, opts.wait) as lock:
         run = _Run(files, out, cfg, compression, opts)
+        run.lock = lock
         run.stats.notes.extend(notes)
         try:
             stats = run.execute()
@@ -219,6 +220,7 @@ class _Run:
     def __init__(self, files: list[Path], out: Path, cfg: str | None, compression: str, opts: RunOptions):
         self.files, self.out, self.cfg, self.compression, self.opts = files, out, cfg, compression, opts
         self.manifest: Manifest | None = None  # opened under the lock, by execute()
+        self.lock: OutputLock | None = None
         self.stats = Stats(out=str(out))
         self.progress = Progress(opts)
         self.validated = False
@@ -306,7 +308,7 @@ class _Run:
         try:
             self.manifest = open_manifest(self.out, self.progress.warn, self.compression)
             recover(self.out, self.manifest, self.progress.warn, self.compression, opts.durable)
-            self.manifest.begin_run(st.run_id, opts.argv)
+            self.manifest.begin_run(st.run_id, opts.argv, self.lock)
         except (OSError, sqlite3.OperationalError) as e:
             raise _output_error(e, self.out) from None
         try:
@@ -352,7 +354,7 @@ class _Run:
             self.progress.close()
             try:  # never leave the run marked running; on a full disk this may fail too
                 self.manifest.finish_run(st.run_id, status, st.processed, st.skipped, st.rejected,
-                                         time.monotonic() - self.progress.t0)
+                                         time.monotonic() - self.progress.t0, self.lock)
             except sqlite3.Error:
                 pass
         return st

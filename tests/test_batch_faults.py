@@ -175,28 +175,40 @@ def _limit_fsize(n: int):
     return apply
 
 
-@pytest.mark.parametrize("limit, n_docs, batch, hits", [(64 * 1024, 60, 30, "manifest.sqlite"),
-                                                     (128 * 1024, 120, 100, ".parquet")])
-def test_a_file_size_limit_stops_the_run_with_a_message_and_the_next_run_resumes(tmp_path, limit, n_docs, batch,
-                                                                                 hits):
-    """RLIMIT_FSIZE set in the child: first the manifest's journal meets it, then (larger
-    limit, larger batches) a part file."""
-    src = write_jsonl(tmp_path / "feed.jsonl", articles(n_docs))
+def test_a_file_size_limit_stops_the_run_with_a_message_and_the_next_run_resumes(tmp_path):
+    """RLIMIT_FSIZE lowered on the running child (``prlimit``) once its first batches are
+    committed: the next write that grows a file past it fails (a part file, or the
+    manifest's journal), and the run ends with E207, no traceback, nothing marked running."""
+    src = write_jsonl(tmp_path / "feed.jsonl", articles(160))
     out = tmp_path / "out"
-    args = [str(src), "--out", str(out), "--workers", "1", "--batch-size", str(batch)]
-    res = subprocess.run([*RUN, *args], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                         preexec_fn=_limit_fsize(limit))
-    assert res.returncode == EXIT_FAILED, res.stderr
-    assert "Traceback" not in res.stderr
-    assert "[E207]" in res.stderr and "ulimit -f" in res.stderr and f"{limit:,} bytes" in res.stderr
-    assert hits in res.stderr and "run again to resume" in res.stderr
+    args = [str(src), "--out", str(out), "--workers", "1", "--batch-size", "8"]
+    proc = subprocess.Popen([*RUN, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while len(_parts(out, "documents")) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    limit = 16 * 1024
+    resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (limit, limit))
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == EXIT_FAILED, err
+    assert "Traceback" not in err
+    assert "[E207]" in err and "ulimit -f" in err and f"{limit:,} bytes" in err and "run again to resume" in err
     assert "running" not in _status_of_runs(out)
     assert not list(out.rglob("*.tmp"))
     again = _run(args)
     assert again.returncode == EXIT_OK, again.stderr
+    assert _status_of_runs(out)[-2:] == ["failed", "done"]  # the failed run recorded by the next one
     docs = pd.read_parquet(out / "documents")
     assert sorted(docs.doc_id) == sorted(json.loads(ln)["id"] for ln in src.read_text(encoding="utf-8").splitlines())
     assert_clean(out)
+
+
+def test_a_file_size_limit_from_the_start_is_a_message_not_a_traceback(tmp_path):
+    src = write_jsonl(tmp_path / "feed.jsonl", articles(20))
+    res = subprocess.run([*RUN, str(src), "--out", str(tmp_path / "out"), "--workers", "1"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600, preexec_fn=_limit_fsize(64 * 1024))
+    assert res.returncode == EXIT_FAILED and "Traceback" not in res.stderr
+    assert "[E207]" in res.stderr or "[E209]" in res.stderr, res.stderr
+    assert "running" not in _status_of_runs(tmp_path / "out")
 
 
 def test_a_full_disk_is_reported_with_a_code(tmp_path, monkeypatch, capsys):
