@@ -46,6 +46,9 @@ CASES = [
     Case("participle-daiyan-addressee",
          "وقال الناطق باسم الرئاسة إن التصعيد خطير، داعيًا إسرائيل «للتوقف فورًا عن خلق هذه المناخات».",
          "الناطق باسم الرئاسة", "داعيًا", "للتوقف فورًا عن خلق هذه المناخات", "direct"),
+    # a manner adverbial after the cue is no speaker (bi-l-nass al-sarih, "word for word")
+    Case("manner-adverbial-not-speaker", 'وقال الوزير بالحرف الواحد: "لن نتراجع عن قرارنا".',
+         "الوزير", "وقال", "لن نتراجع عن قرارنا", "direct", exact=True),
     # the outlet told comes before the subject; the relative's pronoun before the subject
     Case("told-to-outlet-before-subject", 'وقالت لـ"الشرق الأوسط" مصادر مطلعة إن المفاوضات متعثرة.',
          "مصادر مطلعة", "وقالت", "المفاوضات متعثرة", type="anonymous", exact=True),
