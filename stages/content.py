@@ -237,7 +237,9 @@ class _Ctx(Bounds, OtherForms):
         if strict and right is not None and not self._sourceish(right) and \
                 self._mark_right_after(right[1], colon=True) is None:
             return None  # يتراوح ما بين 10 و12 …: "between", not "explained" (واعتبر فابيوس "…" is fine)
-        if strict and cue.lemma in lex.strict_unless_named and not relative and not cue.imperfect \
+        if strict and cue.lemma in lex.strict_unless_named and not relative \
+                and not (cue.imperfect and cue.lemma in lex.strict_imperfect) \
+                and strip_conj(words.forms[words.first_at_or_after(cue.start)]) not in lex.strict \
                 and sp is not None and self._sourceish(sp):
             # كشف خبراء أستراليون عن نتائج …، واعتبر وزير النقل استعادة القاعدة …، وعبر الرئيس
             # هادي عن سعادته: with a named source as subject these are reports, without one

@@ -151,6 +151,13 @@ class OtherForms:
                     continue
             f = words.forms[j]
             if f in ("في", "خلال", "عبر", "امام", "لدي", "عقب", "اثناء") and j + 1 < n:
+                # an adjunct closed by a comma ends there, whatever it holds (وأبانت الوزارة
+                # [في تعميم وجهته لإدارات التعليم]، ضرورة …)
+                comma = next((t for t in range(j + 1, min(n, j + 8)) if words.starts[t] < e
+                              and any(ch in words.gap(t - 1, t) for ch in "،,")), None)
+                if comma is not None and not any(words.starts[t] in self.cue_starts for t in range(j, comma)):
+                    j = comma
+                    continue
                 j += 2
                 while j < n and words.forms[j].startswith("ال") and words.starts[j] < e:
                     j += 1

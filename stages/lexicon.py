@@ -88,6 +88,7 @@ class Lexicon:
     strict: frozenset[str] = frozenset()
     strict_lemmas: frozenset[str] = frozenset()
     strict_unless_named: frozenset[str] = frozenset()
+    strict_imperfect: frozenset[str] = frozenset()  # imperfects that stay strict even so (يُعتبر)
     source_after: frozenset[str] = frozenset()
     postposed: frozenset[str] = frozenset()
     addressee: frozenset[str] = frozenset()
@@ -290,6 +291,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),
         strict_lemmas=frozenset(cues.get("strict", {}).get("lemmas", [])),
         strict_unless_named=frozenset(cues.get("strict", {}).get("unless_named", [])),
+        strict_imperfect=frozenset(cues.get("strict", {}).get("imperfect_passive", [])),
         source_after=frozenset(fold(w) for w in cues.get("strict", {}).get("source_after", [])),
         postposed=frozenset(cues.get("postposed", {}).get("lemmas", [])),
         addressee=frozenset(cues.get("addressee", {}).get("lemmas", [])),

@@ -162,9 +162,10 @@ class SubjectFinder:
         k = i + 1
         while k <= last:
             f, prev = forms[k], forms[k - 1]
-            if definite(prev) and not self.np.is_source_word(f) and f not in ("باسم", "بن", "ابن", "بنت") and (
-                    words.orig_ends_with(k, "ه") or f.endswith(("ها", "هم", "هما"))
-                    or f[:1] == "ب" and len(f) > 3 and not any(self._person_word(g) for g in forms[k + 1:last + 1])):
+            pp = f[:1] == "ب" and len(f) > 3 and f not in ("باسم", "بن") \
+                and not any(self._person_word(g) for g in forms[k + 1:last + 1])
+            if definite(prev) and f not in ("باسم", "بن", "ابن", "بنت") and (pp or not self.np.is_source_word(f) and (
+                    words.orig_ends_with(k, "ه") or f.endswith(("ها", "هم", "هما")))):
                 # (لـ stays: رئيس الاتحاد السعودي لكرة اليد تركي الخليوي is one title and name)
                 return sp[0], words.ends[k - 1]
             k += 1
