@@ -143,7 +143,10 @@ class _Ctx(Bounds, OtherForms):
                 first.frame_start, first.frame_end = cue.start, q.frame_end
                 out.append(first)
             clash = [p for p in out if q.start < p.end and p.start < q.end and p.parent is None]
-            wrap = [p for p in clash if p.start <= q.cue.start <= p.start + 12 and p.speaker_start is not None]
+            # (a quotation that opens with a cue is the speaker's own words: وتابع بارز «تشير
+            # معلوماتنا إلى …» nests تشير, it is no relay wrapper)
+            wrap = [p for p in clash if p.start <= q.cue.start <= p.start + 12 and p.speaker_start is not None
+                    and p.kind != "direct" and self._names_outlet(p)]
             if wrap and cue.kind != "according":
                 # وافادت 'سانا' انه جاء في بيان …: the earlier quote only relays this one
                 q.relay_spans.insert(0, (wrap[0].speaker_start, wrap[0].speaker_end))

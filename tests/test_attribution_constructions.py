@@ -93,6 +93,10 @@ CASES = [
     Case("haythu-qalat-ends-content",
          "وكشفت الصحيفة الهولندية أن العرض لم يصل إلى النادي حيث قالت إن اللاعب لم يوقع.",
          "الصحيفة الهولندية", "وكشفت", "العرض لم يصل إلى النادي"),
+    # a quotation that opens with a cue is the speaker's words, not a relay wrapper around it
+    Case("quotation-opening-with-cue",
+         "وتابع الحاكم «تشير معلوماتنا إلى مقتل 15 شخصا على الأقل في الهجوم»، مضيفا أن 38 شخصا أصيبوا بجروح.",
+         "الحاكم", "وتابع", "تشير معلوماتنا إلى مقتل 15 شخصا على الأقل في الهجوم", "direct", exact=True),
     # …، من جهته قال X: another source takes the floor, the first content ends before
     Case("min-jihatihi-takes-the-floor",
          "وحذرت السفارة من أن القمة قد تكون هدفا محتملا، من جهته قال الرئيس الكيني إن بلاده مستعدة.",
