@@ -220,7 +220,7 @@ class SpeakerResolver:
                 if p.speaker_name is None:
                     continue
                 # participles agree loosely in news prose (وبينت الشركة …، مشيراً إلى أن)
-                if q.cue.kind == "verb" and not _agrees(p, fem):
+                if q.cue.kind == "verb" and not _agrees(p, fem, q.cue.plural):
                     # …حيث كشفت الإحصائيات … وأشار إلى أن: وأشار is not the statistics
                     if best is None:
                         best, mismatch = k, True
@@ -356,9 +356,12 @@ def _bump(clusters: list[Speaker], sid: str) -> None:
 MAX_ANTECEDENT_QUOTES = 30  # how many earlier quotes an implicit speaker looks back over
 
 
-def _agrees(p: Quote, fem: bool) -> bool:
+def _agrees(p: Quote, fem: bool, plural: bool = False) -> bool:
     """Can quote ``p``'s speaker be the subject of a cue of gender ``fem``? A verb cue
-    shows its subject's gender (قالت الوزارة، وأشار القبي); else a person's name does."""
+    shows its subject's gender (قالت الوزارة، وأشار القبي); else a person's name does. A
+    plural cue (يؤكدون، وأضافوا) wants several: a group, anonymous sources or a plural cue."""
+    if plural:
+        return p.cue.plural or p.speaker_type in ("group", "anonymous")
     if p.cue.kind in ("verb", "participle") and not p.cue.plural:
         return p.cue.feminine == fem
     if p.speaker_type == "unknown":

@@ -31,6 +31,10 @@ CASES = [
     Case("subject-agreement-skips-feminine",
          "وقال الوزير إن المشروع يسير وفق الخطة. وافتتحت الأميرة نورة المعرض. وأضاف أن العمل مستمر في كل المناطق.",
          "الوزير", "وأضاف", "العمل مستمر في كل المناطق"),
+    # a plural cue takes a plural antecedent, past a nearer single speaker
+    Case("plural-cue-plural-antecedent",
+         "وقال المحتجون إن المطالب مشروعة. وقال الوزير إن الحوار مفتوح. وأضافوا أن الاعتصام مستمر حتى تحقيق المطالب.",
+         "المحتجون", "وأضافوا", "الاعتصام مستمر حتى تحقيق المطالب"),
     # a subject inside somebody's quoted words is not the narration's
     Case("subject-not-inside-quote",
          "وقال الوزير: «استقبل الأمير خالد الوفد في الرياض». وأضاف أن الزيارة ناجحة بكل المقاييس.",
