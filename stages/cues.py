@@ -20,6 +20,8 @@ NAME_PARTICLES = {"بن", "ابن", "ابو", "ابي", "عبد", "ام", "بن�
 RELATIVE = {"ما", "مما", "بما", "فيما"}
 NOT_ACCORDING = {"فحسب"}  # "only", not ف + حسب
 NAMED_FORMS = {"يدعي", "تدعي"}
+# a counted noun follows a number word as it follows digits (200 ألف طالب، عشرات الطلاب)
+NUMBER_WORDS = {"الف", "الاف", "مليون", "ملايين", "مئه", "ماءه", "مائه", "مئات", "عشرات", "عشره", "عشر"}
 IMPERSONAL_ADVERBS = {"ايضا", "كذلك", "لاحقا", "لاحقا", "اخيرا", "مؤخرا", "موخرا", "بعد", "فيما", "بعدها"}
 OBJECT_SUFFIXES = ("هما", "هم", "ها", "ه", "ني", "نا", "كم")
 
@@ -113,7 +115,7 @@ class CueFinder:
                 continue  # عبر الحدود، عبر حسابه: "via"; وعبر الرئيس عن …: a cue
             if b in NAMED_FORMS and self._last_char(words, i) == "ى":
                 continue  # رجل يُدعى محمد: "is called", not يدّعي "claims"
-            if prev.isdigit() and not words.gap(i - 1, i).strip(" \t"):
+            if (prev.isdigit() or prev in NUMBER_WORDS) and not words.gap(i - 1, i).strip(" \t"):
                 continue  # أكثر من 400 طالب وطالبة: a counted noun, not a verb
             if w in NOT_ACCORDING:
                 continue

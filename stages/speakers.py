@@ -110,10 +110,13 @@ class SpeakerResolver:
         stype = self.np.classify(forms)
         ent = None if prefix_lam else self._person_entity(doc, s, e)
         if ent is not None and stype in ("person", "unknown"):
-            a, b, clitic = ent
-            name = " ".join(surface[a:b])[len(clitic):]
+            a, b, clitic, _prob = ent
+            name = " ".join(surface[a:b])
+            if len(surface[a]) - len(clitic) >= 3:
+                name = name[len(clitic):]  # (فان بيرسي keeps its ف: no clitic leaves two letters)
             lex_name = self.np.name_of(forms, surface)
-            # the recogniser's name, unless the lexicon's holds it and more (خيرات عبد الرحمانوف)
+            # the recogniser's name, unless the lexicon's holds it and more (خيرات عبد الرحمانوف,
+            # الشاعر أمجد ناصر): a name cut short names nobody, one with a word too many still does
             if stype == "unknown" or not (name in lex_name and len(lex_name) > len(name)):
                 return "person", name
             return stype, lex_name
@@ -123,7 +126,7 @@ class SpeakerResolver:
             return stype, " ".join(surface)
         return stype, " ".join(orig[norm.to_orig(s):norm.to_orig_end(e)].translate(_NO_MARKS).split())
 
-    def _person_entity(self, doc: Doc, s: int, e: int) -> tuple[int, int, str] | None:
+    def _person_entity(self, doc: Doc, s: int, e: int) -> tuple[int, int, str, float] | None:
         """A person's name the recogniser finds inside the mention at ``s:e``, as word
         positions relative to the mention and the clitic to drop (وليد المعلم، أيوب بن نحيت)."""
         words = doc.user_data["isnad_words"]
@@ -134,7 +137,7 @@ class SpeakerResolver:
         ent = names.first_in(i0, i1)
         if ent is None or ent.end_word > i1:
             return None
-        return ent.start_word - i0, ent.end_word - i0, ent.clitic
+        return ent.start_word - i0, ent.end_word - i0, ent.clitic, ent.prob
 
     def _enrich(self, sp: Speaker, doc: Doc) -> None:
         """Find the fullest mention of a person anywhere in the document — also outside

@@ -61,17 +61,20 @@ class Subject:
 
 
 def verb_gender(f: str) -> tuple[str, bool]:
-    """Agreement of a verb-like word: (gender, plural). ``غردت`` -> f, ``تقول`` -> f,
-    ``قالوا`` -> plural, ``علق`` -> m.
+    """Agreement of a verb-like word: (gender, plural). ``غردت`` -> f, ``قالوا`` ->
+    plural, ``علق`` -> m; ``تقول`` / ``تناول`` -> unknown (feminine imperfect or a perfect
+    of the تفاعل/تفعّل patterns).
 
-    >>> verb_gender("وغردت"), verb_gender("علق"), verb_gender("اكدوا")
-    (('f', False), ('m', False), ('', True))
+    >>> verb_gender("وغردت"), verb_gender("علق"), verb_gender("اكدوا"), verb_gender("وتناول")
+    (('f', False), ('m', False), ('', True), ('', False))
     """
     b = strip_conj(f)
     if b.endswith(("وا", "ون")):
         return "", True
-    if b.endswith("ت") or (b.startswith("ت") and len(b) > 3):
+    if b.endswith("ت"):
         return "f", False
+    if b.startswith("ت") and len(b) > 3:
+        return "", False  # تقول (she says) or تناول، تحدث (he dealt, he spoke): unknown
     return "m", False
 
 
@@ -140,7 +143,7 @@ class SubjectFinder:
             marked = any(ch in words.text[max(0, sp[0] - 2):sp[0]] for ch in "«“\"'")
             # a name in marks after a feminine verb is its subject, as companies are (وتخطط
             # «تسلا» …); after a masculine one, mostly its object (ترك «أولدترافورد»)
-            if marked and g == "f" and not pl or self._sourceish(words, sp):
+            if marked and g != "m" and not pl or self._sourceish(words, sp):
                 if pl:
                     i += 1  # وهددوا الموقع: a plural verb holds its subject, the noun is its object
                     continue
