@@ -81,6 +81,8 @@ class RelayTracer(CreditFinder):
         self.site_heads = rw.get("site_heads", frozenset())
         self.news_words = rw.get("news_words", frozenset())
         self.paper_heads = rw.get("paper_heads", frozenset())
+        self.broadcast_heads = rw.get("broadcast_heads", frozenset())
+        self.ordinals = rw.get("ordinals", frozenset())
         self.account_heads = rw.get("account_heads", frozenset())
         self.published = rw.get("published", frozenset())
         self.continuation = rw.get("continuation", frozenset())
@@ -233,13 +235,17 @@ class RelayTracer(CreditFinder):
                         return hit[0], words.starts[t], words.ends[t + hit[1] - 1]
                 # a name in marks right after: وكالة الصحافة الفلسطينية «صفا»
                 for mk in re.finditer(r"[«“\"]([^»”\"]{2,40})[»”\"]", words.text[words.ends[k]:words.ends[k] + 80]):
-                    if len(words.text[words.ends[k]:words.ends[k] + mk.start()].split()) > 3:
+                    if len(words.text[words.ends[k]:words.ends[k] + mk.start()].split()) > 3 \
+                            or len(mk.group(1).split()) > 4:
                         break  # the marks belong to something said later, not to this head
                     inner = mk.group(1).strip()
                     lo = words.ends[k] + mk.start(1)
                     hi = lo + len(mk.group(1))
                     name = self.orig[self.norm.to_orig(lo):self.norm.to_orig_end(hi)].strip()
-                    return Agency(name, "outlet", (tuple(inner.split()),)), lo, hi
+                    return Agency(name, "outlet", (_name_key(name),)), lo, hi
+                found = None if self.lex.match_agency(forms, j) else self._broadcaster(words, k)
+                if found is not None:
+                    return found
                 if forms[j] in self.news_words:
                     # وكالة الأنباء العراقية، وكالة أنباء الشرق: a national agency named by its
                     # adjective; the head is part of the name
@@ -251,7 +257,7 @@ class RelayTracer(CreditFinder):
                     if end > j + 1:
                         s0, e0 = words.starts[k] + (1 if f != b else 0), words.ends[end - 1]
                         name = " ".join(self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)].split())
-                        return Agency(name, "agency", (tuple(forms[k:end]),)), s0, e0
+                        return Agency(name, "agency", (_name_key(name),)), s0, e0
                 if f in self.account_heads or b in self.account_heads:
                     return None  # حساب الاتحاد الكويتي: the account's owner, not an outlet
                 out = []
@@ -270,7 +276,7 @@ class RelayTracer(CreditFinder):
                         # حسابه الشخصي، وكالة الفضاء، موقع الاحتفال: a description, not a name;
                         # after صحيفة/جريدة/مجلة one word is the paper's name (صحيفة القبس)
                         return None
-                    return Agency(" ".join(out), "outlet", (tuple(forms[j - len(out):j]),)), \
+                    return Agency(" ".join(out), "outlet", (_name_key(" ".join(out)),)), \
                         words.starts[j - len(out)], words.ends[j - 1]
                 return None
             k += 1
@@ -280,7 +286,7 @@ class RelayTracer(CreditFinder):
     def _punct_between(words: Words, i: int, j: int, taken: list) -> bool:
         gap = words.gap(i, j)
         if not taken:
-            return any(ch in gap for ch in "،,.:؛()")
+            return any(ch in gap for ch in "،,.:؛()«“")  # a name in marks is read as a whole, above
         return any(ch in gap for ch in "،,.:؛()«»“”\"")
 
     # ------------------------------------------------------------- frames
@@ -321,6 +327,16 @@ class RelayTracer(CreditFinder):
         out = list(self._source_outlet(words, q))
         sp_s, sp_e = q.speaker_start, q.speaker_end
         according = q.cue.kind == "according"
+        if sp_s is not None and not according:
+            # وقال شالوم [للقناة التلفزيونية …]: a mention that ran on over the outlet spoken to
+            j = words.first_at_or_after(sp_s) + 1
+            while j < len(forms) and words.starts[j] < sp_e:
+                f = forms[j]
+                if f[:1] == "ل" and (f[1:] in self.lex.media_heads or "ال" + f[2:] in self.broadcast_heads
+                                     or "ال" + f[2:] in self.anaphora or self._match_prefixed(forms, j)):
+                    sp_e = words.starts[j]
+                    break
+                j += 1
         # وقالت وكالة أنباء الصين الجديدة (شينخوا): the speaker's own name is no relay of it
         own = set()
         if sp_s is not None and not according:
@@ -355,6 +371,14 @@ class RelayTracer(CreditFinder):
             hit = self.lex.match_agency(forms, k) if gate else None
             if hit is None and len(f) > 2 and f[0] in "لب":
                 hit = self._match_prefixed(forms, k)
+            if hit is None and (gate or f[:1] == "ل") and not in_speaker:
+                # لراديو إسرائيل، للقناة التلفزيونية الإسرائيلية العاشرة، نقلا عن إذاعة الجيش الإسرائيلي
+                found = None if k + 1 < len(forms) and self.lex.match_agency(forms, k + 1) else \
+                    self._broadcaster(words, k)
+                if found is not None:
+                    out.append((*found, "told_to" if f[:1] == "ل" else "reported_by"))
+                    k = max(k + 1, words.first_at_or_after(found[2]))
+                    continue
             ana = "ال" + f[2:] if f.startswith("لل") else strip_conj(f)
             last_of_speaker = in_speaker and words.ends[k] == sp_e
             if hit is None and ana in self.anaphora and (
@@ -450,7 +474,7 @@ class RelayTracer(CreditFinder):
         m = URL_RE.search(words.text, tail, min(len(words.text), tail + 60))
         if m and not any(ch.isalpha() and not ch.isascii() for ch in words.text[tail:m.start()]):
             url = m.group().rstrip(".")
-            return Agency(url, "platform", (tuple(url.split()),)), m.start(), m.start() + len(url)
+            return Agency(url, "platform", (_name_key(url),)), m.start(), m.start() + len(url)
         gap = words.gap(k, k + 1) if k + 1 < len(forms) else ""
         if any(ch in gap for ch in OPEN_MARKS):
             found = self._outlet_span(words, words.starts[k], words.ends[k])
@@ -475,7 +499,40 @@ class RelayTracer(CreditFinder):
         if m and len(m.group(1).split()) <= 3:
             e0 += m.end()  # موقع السوق المالية (تداول): the site's own name in brackets
         name = self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)]
-        return Agency(name, "platform", (tuple(forms[k:end]),)), s0, e0
+        return Agency(name, "platform", (_name_key(name),)), s0, e0
+
+    def _broadcaster(self, words: Words, k: int) -> tuple[Agency, int, int] | None:
+        """إذاعة الجيش الإسرائيلي، للقناة التلفزيونية الإسرائيلية العاشرة، لراديو إسرائيل: a
+        broadcaster is named with its head word and what describes it (up to four words:
+        a noun after an indefinite head, then adjectives and ordinals)."""
+        forms = words.forms
+        f = forms[k]
+        s0, lead = words.starts[k], ""
+        if f.startswith("لل") and "ال" + f[2:] in self.broadcast_heads:
+            h, lead = "ال" + f[2:], "ال"  # للقناة = ل + القناة: the alef is not written
+        elif f[:1] in "لب" and f[1:] in self.broadcast_heads:
+            h, s0 = f[1:], s0 + 1
+        else:
+            h = f
+        if h not in self.broadcast_heads:
+            return None
+        j = k + 1
+        if not h.startswith("ال") and j < len(forms) and not self._punct_between(words, k, j, [1]) \
+                and forms[j] not in self.lex.complementisers and forms[j] not in self.lex.boundaries:
+            j += 1  # راديو إسرائيل، إذاعة الجيش
+            while j < len(forms) and j < k + 4 and forms[j].isascii() and forms[j - 1].isascii() \
+                    and not self._punct_between(words, j - 1, j, [1]):
+                j += 1  # إذاعة MBC FM
+        while j < len(forms) and j < k + 5 and not self._punct_between(words, j - 1, j, [1]) and (
+                (forms[j].startswith("ال") and forms[j].endswith(("يه", "ي"))) or forms[j] in self.ordinals):
+            j += 1
+        if j == k + 1:
+            return None  # التلفزيون alone: an outlet referred back to, not named
+        e0 = words.ends[j - 1]
+        name = " ".join(self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)].split())
+        if lead:
+            name = lead + name[2:]
+        return Agency(name, "outlet", (_name_key(name),)), s0, e0
 
     def _told_li(self, words: Words, q: Quote, i: int) -> bool:
         """Is the standalone لـ at word ``i`` "to" (قال الوزير لـ«X»، في تصريح لـ«X»), not
@@ -502,7 +559,7 @@ class RelayTracer(CreditFinder):
         s0 = m.start + (len(words.text[m.start:m.end]) - len(words.text[m.start:m.end].lstrip()))
         e0 = s0 + len(inner)
         name = " ".join(self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)].split())
-        return Agency(name, "outlet", (tuple(inner.split()),)), s0, e0
+        return Agency(name, "outlet", (_name_key(name),)), s0, e0
 
     def _reported(self, forms: list[str], t: int, k: int) -> bool:
         """بحسب ما نقلت وكالة رويترز، وفقا لما ذكرته “المدينة”: a verb of reporting before
