@@ -70,6 +70,9 @@ class Quote:
     sources: list[dict] = field(default_factory=list)  # relay links, innermost first
     parent: Optional["Quote"] = None  # the quote whose content holds this one (nested speech)
     confidence: float = 0.5  # set by stages.confidence; the rule stages only leave placeholders
+    # the name recogniser's probability for the person's name in the speaker (stages/ner.py),
+    # None when it found none; a feature of the confidence model
+    name_prob: Optional[float] = None
     method: str = ""
     # the attribution frame: cue, speaker and adjuncts (where لـ«X» and في بيان live)
     frame_start: int = 0

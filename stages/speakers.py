@@ -82,7 +82,8 @@ class SpeakerResolver:
             if prefix_lam and not forms[0].startswith("لل"):
                 # وفقا لبيان تحليلي: the mention starts after the preposition لـ
                 q.speaker_start += 1
-            q.speaker_type, q.speaker_name = self.type_and_name(doc, q.speaker_start, q.speaker_end, prefix_lam)
+            q.speaker_type, q.speaker_name, q.name_prob = self.type_and_name(doc, q.speaker_start, q.speaker_end,
+                                                                              prefix_lam)
         self._doc = doc
         self._resolve(quotes, doc)
         self._doc = None
@@ -93,10 +94,11 @@ class SpeakerResolver:
         doc._.isnad_speakers = clusters
         return doc
 
-    def type_and_name(self, doc: Doc, s: int, e: int, prefix_lam: bool = False) -> tuple[str, str]:
+    def type_and_name(self, doc: Doc, s: int, e: int, prefix_lam: bool = False) -> tuple[str, str, float | None]:
         """Type and name of the mention at normalised ``s:e``: a person's name inside a
         long mention (وزير خارجية كازاخستان خيرات عبد الرحمانوف -> خيرات عبد الرحمانوف),
-        otherwise the mention as written."""
+        otherwise the mention as written; and the recogniser's probability for the person's
+        name it found there (None when it found none: the confidence model reads it)."""
         norm = ext(doc, "isnad_norm")  # once per mention: doc._ costs more than the rest
         orig = norm.orig
         forms = WORD_RE.findall(norm.text[s:e])
@@ -110,7 +112,7 @@ class SpeakerResolver:
         stype = self.np.classify(forms)
         ent = None if prefix_lam else self._person_entity(doc, s, e)
         if ent is not None and stype in ("person", "unknown"):
-            a, b, clitic, _prob = ent
+            a, b, clitic, prob = ent
             name = " ".join(surface[a:b])
             if len(surface[a]) - len(clitic) >= 3:
                 name = name[len(clitic):]  # (فان بيرسي keeps its ف: no clitic leaves two letters)
@@ -118,13 +120,13 @@ class SpeakerResolver:
             # the recogniser's name, unless the lexicon's holds it and more (خيرات عبد الرحمانوف,
             # الشاعر أمجد ناصر): a name cut short names nobody, one with a word too many still does
             if stype == "unknown" or not (name in lex_name and len(lex_name) > len(name)):
-                return "person", name
-            return stype, lex_name
+                return "person", name, prob
+            return stype, lex_name, prob
         if stype == "person":
-            return stype, self.np.name_of(forms, surface)
+            return stype, self.np.name_of(forms, surface), None
         if prefix_lam:
-            return stype, " ".join(surface)
-        return stype, " ".join(orig[norm.to_orig(s):norm.to_orig_end(e)].translate(_NO_MARKS).split())
+            return stype, " ".join(surface), None
+        return stype, " ".join(orig[norm.to_orig(s):norm.to_orig_end(e)].translate(_NO_MARKS).split()), None
 
     def _person_entity(self, doc: Doc, s: int, e: int) -> tuple[int, int, str, float] | None:
         """A person's name the recogniser finds inside the mention at ``s:e``, as word
@@ -238,7 +240,7 @@ class SpeakerResolver:
                 anchor = max(p.speaker_end or 0, p.cue.end)
             subj = self._subject_before(words, q, max(anchor, q.cue.start - MAX_WINDOW_CHARS), sent_end, skip)
             if subj is not None:
-                q.speaker_type, q.speaker_name = subj
+                q.speaker_type, q.speaker_name, q.name_prob = subj
                 q.antecedent = None
                 q.method += "+subject"
                 q.confidence = round(q.confidence * 0.85, 3)
@@ -255,10 +257,11 @@ class SpeakerResolver:
                 q.antecedent = best
                 q.speaker_name = p.speaker_name
                 q.speaker_type = p.speaker_type
+                q.name_prob = p.name_prob
                 q.method += "+implicit"
                 q.confidence = round(q.confidence * 0.9, 3)
 
-    def _subject_before(self, words, q: Quote, lo: int, sent_end, skip) -> tuple[str, str] | None:
+    def _subject_before(self, words, q: Quote, lo: int, sent_end, skip) -> tuple[str, str, float | None] | None:
         """The nearest clause subject before ``q``'s cue that agrees with it."""
         if lo >= q.cue.start:
             return None
@@ -267,7 +270,7 @@ class SpeakerResolver:
         for sb in reversed(cands):
             if sb.end > q.cue.start:
                 continue
-            stype, name = self.type_and_name(self._doc, sb.start, sb.end)
+            stype, name, prob = self.type_and_name(self._doc, sb.start, sb.end)
             if plural and not (sb.plural or stype in ("group", "anonymous")):
                 continue
             if not plural and sb.plural:
@@ -277,7 +280,7 @@ class SpeakerResolver:
                     continue
             elif sb.gender and (sb.gender == "f") != fem and stype not in ("group", "anonymous"):
                 continue
-            return stype, name
+            return stype, name, prob
         return None
 
     def _feminine_entity(self, doc: Doc, q: Quote, floor: int) -> str | None:
