@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .model import Quote
+from .model import Quote, ext
 
 
 @Language.factory(
@@ -28,8 +28,8 @@ class Attribution:
         self.spans = spans
 
     def __call__(self, doc: Doc) -> Doc:
-        norm = doc._.isnad_norm
-        quotes: list[Quote] = doc._.isnad_quotes
+        norm = ext(doc, "isnad_norm")
+        quotes: list[Quote] = ext(doc, "isnad_quotes")
         for q in quotes:
             q.ostart, q.oend = norm.to_orig(q.start), norm.to_orig_end(q.end)
             q.ocue_start, q.ocue_end = norm.to_orig(q.cue.start), norm.to_orig_end(q.cue.end)
@@ -38,7 +38,7 @@ class Attribution:
                 q.ospeaker_end = norm.to_orig_end(q.speaker_end)
             for src in q.sources:
                 src["start"], src["end"] = norm.to_orig(src["start"]), norm.to_orig_end(src["end"])
-        for src in doc._.isnad_doc_sources or []:
+        for src in ext(doc, "isnad_doc_sources") or []:
             src["start"], src["end"] = norm.to_orig(src["start"]), norm.to_orig_end(src["end"])
         if self.spans:
             qs, cs, ss = [], [], []

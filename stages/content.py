@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
-from .model import Cue, Mark, Quote
+from .model import Cue, Mark, Quote, ext
 from .names import DocNames
 from .ner import NameTagger
 from .content_bounds import Bounds
@@ -56,10 +56,10 @@ class ContentFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         words: Words = doc.user_data["isnad_words"]
-        words.names = DocNames(self.tagger, words, [words.first_at_or_after(c.start) for c in doc._.isnad_cues])
-        sents = doc._.isnad_sentences
-        cues = doc._.isnad_cues
-        speech = [m for m in doc._.isnad_marks if not m.is_name]
+        words.names = DocNames(self.tagger, words, [words.first_at_or_after(c.start) for c in ext(doc, "isnad_cues")])
+        sents = ext(doc, "isnad_sentences")
+        cues = ext(doc, "isnad_cues")
+        speech = [m for m in ext(doc, "isnad_marks") if not m.is_name]
         quotes: list[Quote] = []
         if cues:
             sent_starts = [s for s, _ in sents]
@@ -68,13 +68,13 @@ class ContentFinder:
                 k = bisect_right(sent_starts, c.start) - 1
                 if k >= 0:
                     by_sent.setdefault(k, []).append(c)
-            doc_ctx = _Ctx(doc._.isnad_norm.text, words, speech, self.lex, self.np, cues)
+            doc_ctx = _Ctx(ext(doc, "isnad_norm").text, words, speech, self.lex, self.np, cues)
             doc_ctx.sents, doc_ctx.cue_sents = sents, set(by_sent)
-            doc_ctx.paragraphs = doc._.isnad_paragraphs
+            doc_ctx.paragraphs = ext(doc, "isnad_paragraphs")
             for k in sorted(by_sent):
                 quotes.extend(doc_ctx.sentence(k, sents[k], by_sent[k]))
         quotes = _inside_direct(quotes)
-        subheads = subhead_quotes(doc._.isnad_norm.text, words, doc._.isnad_paragraphs, self.lex, self.np, speech)
+        subheads = subhead_quotes(ext(doc, "isnad_norm").text, words, ext(doc, "isnad_paragraphs"), self.lex, self.np, speech)
         if subheads:
             sent_starts = [s for s, _ in sents]
             for q in subheads:

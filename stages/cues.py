@@ -7,11 +7,13 @@ per-token regular expressions.
 """
 from __future__ import annotations
 
+from itertools import compress, count
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
-from .model import Cue
+from .model import Cue, ext
 from .words import Words, bare, strip_conj
 
 
@@ -63,7 +65,7 @@ class CueFinder:
         self.starters = frozenset(base | {c + w for w in base for c in ("و", "ف")})
 
     def __call__(self, doc: Doc) -> Doc:
-        norm = doc._.isnad_norm
+        norm = ext(doc, "isnad_norm")
         words = Words.of(norm.text)
         if norm.shared:
             words.orig = norm.orig
@@ -86,7 +88,7 @@ class CueFinder:
         # speed); the rest of the loop runs on a few dozen candidates per article
         starters = self.starters
         skip_to = 0
-        for i in [i for i, w in enumerate(forms) if w in starters]:
+        for i in compress(count(), map(starters.__contains__, forms)):
             if i < skip_to:
                 continue
             w = forms[i]

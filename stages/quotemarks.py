@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import load_lexicon
-from .model import Mark
+from .model import Mark, ext
 from .textnorm import fold
 
 OPENERS = {"«": "»", "“": "”", "„": "“", "‹": "›", "〝": "〞"}
@@ -49,7 +49,7 @@ class QuoteMarks:
         self.introducers = introducers
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc._.isnad_norm.text
+        text = ext(doc, "isnad_norm").text
         paragraphs = [(m.start(), m.end()) for m in PARA_RE.finditer(text) if m.group().strip()]
         doc._.isnad_paragraphs = paragraphs
         marks: list[Mark] = []

@@ -62,7 +62,7 @@ class CreditFinder:
             after = "\n" if last else self._ogap(words, words.ends[k], words.starts[k + 1])
             if not last and len(words.forms[k]) == 1 and len(words.forms[k + 1]) == 1 and "\n" not in after:
                 after = " "  # أ.ف.ب، د. ب. أ: the dots of an abbreviation are no separator
-            if last or any(ch in SEPARATORS for ch in after) or "." in after:
+            if last or not SEPARATORS.isdisjoint(after) or "." in after:
                 out.append((start, k + 1, before, after))
                 # a colon ends the head when the body follows it; in a short line it
                 # separates fields (لندن: «الشرق الأوسط» والوكالات)
@@ -148,7 +148,7 @@ class CreditFinder:
             return []
         for i in range(max(words.first_at_or_after(ps), last - TAIL_WORDS + 1), last + 1):
             before = self._ogap(words, words.ends[i - 1] if i else ps, words.starts[i])
-            if not any(ch in SEPARATORS for ch in before) and words.starts[i] != ps:
+            if SEPARATORS.isdisjoint(before) and words.starts[i] != ps:
                 continue
             if "(" in before and words.forms[last] in self.lex.relay_words.get("photo", ()):
                 return []

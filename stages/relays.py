@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from .lexicon import Agency, Lexicon, _name_key, load_lexicon
 from .textnorm import fold
-from .model import Quote
+from .model import Quote, ext
 from .relay_credits import CreditFinder
 from .words import Words, strip_conj
 
@@ -89,13 +89,13 @@ class RelayTracer(CreditFinder):
 
     def __call__(self, doc: Doc) -> Doc:
         words: Words = doc.user_data["isnad_words"]
-        self.orig, self.norm = doc._.isnad_norm.orig, doc._.isnad_norm
-        self.marks = sorted((m for m in doc._.isnad_marks or [] if m.end - m.start <= MARKED_NAME),
+        self.orig, self.norm = ext(doc, "isnad_norm").orig, ext(doc, "isnad_norm")
+        self.marks = sorted((m for m in ext(doc, "isnad_marks") or [] if m.end - m.start <= MARKED_NAME),
                             key=lambda m: m.start)
         self.mark_starts = [m.start for m in self.marks]
         self._outlets = None
-        quotes: list[Quote] = doc._.isnad_quotes
-        stories = self.stories(words, doc._.isnad_paragraphs)
+        quotes: list[Quote] = ext(doc, "isnad_quotes")
+        stories = self.stories(words, ext(doc, "isnad_paragraphs"))
         named: dict[int, set[str]] = {id(q): set() for q in quotes}  # lexicon names per quote
         self._unwrap(words, quotes, stories[0].credits, named)
         ends = sorted(q.end for q in quotes if q.parent is None)

@@ -15,6 +15,7 @@ from spacy.attrs import IDX, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .model import ext
 from .lexicon import load_lexicon
 
 
@@ -38,8 +39,8 @@ class Sentencizer:
         self.term_re = re.compile(f"[{chars}]+")
 
     def __call__(self, doc: Doc) -> Doc:
-        norm = doc._.isnad_norm
-        sents = self.split(norm.text, doc._.isnad_paragraphs, doc._.isnad_marks)
+        norm = ext(doc, "isnad_norm")
+        sents = self.split(norm.text, ext(doc, "isnad_paragraphs"), ext(doc, "isnad_marks"))
         doc._.isnad_sentences = sents
         if not len(doc):
             return doc

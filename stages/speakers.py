@@ -59,10 +59,10 @@ class SpeakerResolver:
         self._doc = None
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc._.isnad_norm.text
-        orig = doc._.isnad_norm.orig  # doc.text would rebuild the text from every token
-        norm = doc._.isnad_norm
-        quotes: list[Quote] = sorted(doc._.isnad_quotes, key=lambda q: q.start)
+        text = ext(doc, "isnad_norm").text
+        orig = ext(doc, "isnad_norm").orig  # doc.text would rebuild the text from every token
+        norm = ext(doc, "isnad_norm")
+        quotes: list[Quote] = sorted(ext(doc, "isnad_quotes"), key=lambda q: q.start)
         doc._.isnad_quotes = quotes
         for q in quotes:
             if q.speaker_start is None:
@@ -175,8 +175,8 @@ class SpeakerResolver:
         if best is None:
             return
         t0, n0, n1 = best
-        norm = doc._.isnad_norm
-        orig = doc._.isnad_norm.orig
+        norm = ext(doc, "isnad_norm")
+        orig = ext(doc, "isnad_norm").orig
 
         def span(a: int, b: int) -> str:
             return orig[norm.to_orig(words.starts[a]):norm.to_orig_end(words.ends[b])]
@@ -205,7 +205,7 @@ class SpeakerResolver:
 
     def _resolve(self, quotes: list[Quote], doc: Doc) -> None:
         words = doc.user_data["isnad_words"]
-        sents = doc._.isnad_sentences
+        sents = ext(doc, "isnad_sentences")
         sent_ends = [e for _, e in sents]
 
         def sent_end(off: int) -> int:
@@ -286,10 +286,10 @@ class SpeakerResolver:
     def _feminine_entity(self, doc: Doc, q: Quote, floor: int) -> str | None:
         """وتخطط «تسلا» … وقالت إنها …: a feminine cue with no fitting earlier speaker
         takes the nearest name in marks or organisation noun (الشركة، الوزارة) before it."""
-        text = doc._.isnad_norm.text
+        text = ext(doc, "isnad_norm").text
         lo = max(floor, q.cue.start - 400)
         best = None
-        for m in doc._.isnad_marks or []:
+        for m in ext(doc, "isnad_marks") or []:
             if m.is_name and lo <= m.open_at < q.cue.start:
                 before = WORD_RE.findall(text[max(0, m.open_at - 25):m.open_at])
                 pw = before[-1] if before else ""
@@ -303,7 +303,7 @@ class SpeakerResolver:
                     best = (mt.start(), mt.end())
         if best is None:
             return None
-        norm = doc._.isnad_norm
+        norm = ext(doc, "isnad_norm")
         return norm.orig[norm.to_orig(best[0]):norm.to_orig_end(best[1])]
 
     def _cluster(self, quotes: list[Quote], doc: Doc) -> list[Speaker]:

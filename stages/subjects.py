@@ -107,9 +107,10 @@ class SubjectFinder:
         out: list[Subject] = []
         # only the skipped spans that reach into the window can hold one of its words
         skip = [(a, b) for a, b in skip if a < hi and b > lo]
+        skip_lo, skip_hi = (min(a for a, _ in skip), max(b for _, b in skip)) if skip else (0, 0)
         while i < n and words.starts[i] < hi:
             st = words.starts[i]
-            if skip and any(a <= st < b for a, b in skip):
+            if skip_lo <= st < skip_hi and any(a <= st < b for a, b in skip):
                 i += 1
                 continue
             gap = text[words.ends[i - 1]:st] if i else "\n"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate
 from typing import Optional
 
@@ -152,6 +153,13 @@ def fold(s: str) -> str:
     >>> fold("أشارَ إلى") == fold("اشار الي")
     True
     """
+    if len(s) <= 64:  # names and lexicon words come back again and again: remembered
+        return _fold_short(s)
+    return REMOVED.sub("", s).translate(FOLD)
+
+
+@lru_cache(maxsize=16384)
+def _fold_short(s: str) -> str:
     return REMOVED.sub("", s).translate(FOLD)
 
 
