@@ -53,6 +53,9 @@ _TOKEN = (
 )
 # (token, " " or ""): possessive quantifiers, no backtracking, so the pass is linear
 TOKEN_RE = re.compile(f"({_TOKEN})( ?)")
+# The tokens tile the text, so split() gives "", token, space, "", token, space, …, "":
+# words and spaces are two slices, with no tuple per token (findall + zip cost twice this)
+_TOKEN_SPLIT = TOKEN_RE.split
 
 
 class IsnadTokenizer:
@@ -65,10 +68,9 @@ class IsnadTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        pairs = TOKEN_RE.findall(text)
-        if pairs:
-            words, spaces = zip(*pairs)  # spaces: " " or "" (truthy as spaCy wants)
-            doc = Doc(self.vocab, words=words, spaces=spaces)
+        parts = _TOKEN_SPLIT(text)
+        if len(parts) > 1:  # spaces: " " or "" (truthy as spaCy wants)
+            doc = Doc(self.vocab, words=parts[1::3], spaces=parts[2::3])
         else:
             doc = Doc(self.vocab)
         doc.user_data[TEXT_KEY] = text
