@@ -29,9 +29,9 @@ def test_bench_runs_on_a_few_documents(tmp_path):
             assert phase[key] >= 0
         assert phase["tokens"] > 0
     assert set(res["ratios"]) == {"b/a", "b/a_cpu"}
-    assert "tokenizer" in res["breakdown"] and "isnad_cues" in res["breakdown"] and "doc_rows" in res["breakdown"]
+    assert {"tokenizer", "isnad_cues", "doc_rows", "parquet"} <= set(res["breakdown"])
     text = "\n".join(printed)
-    for needle in ("(a) spacy.blank('ar') tokenise", "(b) full pipeline", "(b)/(a) speed", "docs/s", "MB/s",
+    for needle in ("(a) spacy.blank('ar') tokenise", "(b) pipeline + Parquet", "(b)/(a) speed", "docs/s", "MB/s",
                    "tokens/s", "peak RSS", "--workers"):
         assert needle in text
     assert "(c)" not in text.split("(b)/(a)")[0]
