@@ -46,6 +46,7 @@ NOT_VERBS = {"هذا", "هذه", "ذلك", "تلك", "هناك", "هنا", "وه
              "شرق", "غرب", "شمال", "جنوب", "وسط", "جنوبي", "شمالي", "شرقي", "غربي"}
 # punctuation in the gap before a word that opens a clause
 _CLAUSE_PUNCT = re.compile("[\n.،,؛:!؟?]").search
+SURE_NAME = 0.75  # a recognised name this sure ends a narration subject (what follows is the object)
 MAX_WINDOW_CHARS = 1200  # how far back an implicit speaker's antecedent is looked for
 MAX_SUBJECTS = 40  # and at most this many clause openings
 
@@ -173,6 +174,12 @@ class SubjectFinder:
                 # (لـ stays: رئيس الاتحاد السعودي لكرة اليد تركي الخليوي is one title and name)
                 return sp[0], words.ends[k - 1]
             k += 1
+        # the subject is a title and a name: what follows a recognised name is the verb's
+        # object (وعد رئيس النادي مساعد الزويهري [أنصار ناديه] …، تداول نشطاء … [صور] …)
+        names = words.names
+        ent = names.first_in(i, last + 1, min_prob=SURE_NAME) if names is not None else None
+        if ent is not None and ent.end_word <= last and not definite(forms[ent.end_word]):
+            return sp[0], words.ends[ent.end_word - 1]
         return sp
 
     def _person_word(self, f: str) -> bool:

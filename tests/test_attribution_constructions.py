@@ -220,6 +220,8 @@ def test_construction(nlp, case: Case):
 @pytest.mark.parametrize("text, cue, name", [
     ("وقد فوجئ المدرب بقرار الإدارة، وقال إن القرار لم يناقش معه.", "وقال", "المدرب"),
     ("واختتم الأمير كلمته قائلا إن المملكة ماضية في طريقها.", "قائلا", "الأمير"),
+    # a manner adverb between subject and object ends the subject
+    ("وأدان الرئيس الأفغاني بشدة الاعتداء. وقال: «إنه عمل جبان».", "وقال", "الرئيس الأفغاني"),
     # a لـ phrase stays: it belongs to the title before the name
     ("علق رئيس الاتحاد السعودي لكرة اليد تركي الخليوي على القرعة قائلاً: «المجموعة صعبة».", "قائلاً",
      "تركي الخليوي"),
