@@ -34,14 +34,16 @@ def _opts(**kw) -> RunOptions:
 
 def _ratio(fn, make, n: int, factor: int = 8) -> float:
     """time(factor * n) / time(n), best of three each, measured in this one run: a
-    linear step stays near ``factor``, a quadratic one near its square."""
+    linear step stays near ``factor``, a quadratic one near its square.  CPU time of
+    this process, not wall time: on a shared machine the wall clock also counts the
+    other processes' turns."""
     def best(k):
         s = make(k)
         ts = []
         for _ in range(3):
-            t = time.perf_counter()
+            t = time.process_time()
             fn(s)
-            ts.append(time.perf_counter() - t)
+            ts.append(time.process_time() - t)
         return min(ts)
     return best(factor * n) / max(best(n), 1e-6)
 
