@@ -52,7 +52,10 @@ Item = Union[Record, Rejection]
 
 def reject(doc_id: str, path, code: str, content_hash: str = "", /, **kw) -> Rejection:
     """A Rejection with the message registered for ``code`` (formatted with ``kw``)."""
-    return Rejection(doc_id, path_str(path), code, f"[{code}] " + MESSAGES[code].format(**kw), content_hash)
+    # path_str: an OS error may quote a file name with undecodable bytes (lone surrogates
+    # in Python), which neither Parquet nor SQLite would take
+    return Rejection(path_str(doc_id), path_str(path), code, path_str(f"[{code}] " + MESSAGES[code].format(**kw)),
+                     content_hash)
 
 
 def sha(data: bytes | str) -> str:
@@ -89,7 +92,7 @@ def read_inputs(files: Iterable[Path], options: InputOptions = DEFAULT_OPTIONS) 
 # --------------------------------------------------------------------------- one record
 
 def _finish(doc_id: str, text, path, options: InputOptions, raw_hash: str | Callable[[], str],
-            columns: Iterable[str] = (), **meta) -> Item:
+            columns: Iterable[str] = (), check_chars: bool = True, **meta) -> Item:
     """Common checks for a decoded document, then a Record.  ``raw_hash``: the
     fingerprint a rejection gets (or a function computing it, called only then).
     ``meta``: title, url, outlet (strings or None) and date (the value as given)."""
@@ -107,7 +110,7 @@ def _finish(doc_id: str, text, path, options: InputOptions, raw_hash: str | Call
     date_str = date_raw.isoformat() if hasattr(date_raw, "isoformat") else _s(date_raw)
     # Every field is checked, not only the text: a lone surrogate in an id or a title
     # cannot be written to the manifest or to Parquet and used to stop the whole run.
-    for name, value in (("text", text), *meta.items(), ("date", date_str)):
+    for name, value in (("text", text), *meta.items(), ("date", date_str)) if check_chars else ():
         if value and (pos := bad_chars(value)) is not None:
             return no("E112", field=name, pos=pos, value=printable(value[max(pos - 20, 0):pos + 20]))
     if options.clean_html:
@@ -146,14 +149,17 @@ def content_hash(item: Item) -> str:
 
 
 def record_from_obj(obj: dict, path, fallback_id: str, options: InputOptions = DEFAULT_OPTIONS,
-                    raw_hash: str | Callable[[], str] | None = None) -> Item:
+                    raw_hash: str | Callable[[], str] | None = None, check_chars: bool = True) -> Item:
+    """``check_chars=False``: the caller knows no field can hold a lone surrogate (a JSON
+    line without a ``\\u`` escape: decoded UTF-8 never gives one)."""
     raw_id = next((obj[k] for k in options.id_fields if obj.get(k) not in (None, "")), None)
     doc_id = fallback_id if raw_id is None else _id(raw_id)
-    if (pos := bad_chars(doc_id)) is not None:  # not a usable key: the record is known by its place
+    if check_chars and (pos := bad_chars(doc_id)) is not None:  # not a usable key: known by its place
         return reject(fallback_id, path, "E112", raw_hash if isinstance(raw_hash, str) else "",
                       field="id", pos=pos, value=printable(doc_id))
     text = next((obj[k] for k in options.text_fields if k in obj), None)
     item = _finish(doc_id, text, path, options, raw_hash or (lambda: _obj_hash(obj)), columns=obj.keys(),
+                   check_chars=check_chars,
                    title=_first(obj, options.title_fields), url=_first(obj, options.url_fields),
                    outlet=_first(obj, options.outlet_fields), date=_first(obj, options.date_fields, raw=True))
     return _with_hash(item)
@@ -299,7 +305,8 @@ def _jsonl_item(raw: bytes, lineno: int, path: Path, options: InputOptions) -> I
     if not isinstance(obj, dict):
         return reject(fallback_id, path, "E103", sha(raw), line=lineno,
                       error=f"a JSON {type(obj).__name__.replace('dict', 'object')}, not an object")
-    return record_from_obj(obj, path, fallback_id, options, lambda: sha(raw))
+    # a lone surrogate can only come from a \u escape: most lines (UTF-8 text) have none
+    return record_from_obj(obj, path, fallback_id, options, lambda: sha(raw), check_chars=b"\\u" in raw)
 
 
 def _read_csv(path: Path, options: InputOptions) -> Iterator[Item]:

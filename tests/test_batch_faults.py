@@ -335,3 +335,14 @@ def test_an_output_of_an_older_isnad_is_converted(tmp_path, capsys):
     assert str(docs.date.dtype) == "datetime64[us, UTC]" and docs.date.notna().all()
     assert list(docs.outlet_id) == list(docs.outlet) and len(docs) == 4
     assert "is_publisher" in pd.read_parquet(out / "sources").columns
+
+
+def test_the_claims_command_checks_the_folder_like_a_run(tmp_path, corpus, capsys):
+    """`run.py claims` takes the lock and repairs the folder first (a damaged manifest here)."""
+    src, ref = corpus
+    out = _fresh_out(tmp_path, src)
+    (out / "_isnad" / "manifest.sqlite").write_bytes(b"garbage" * 500)
+    assert main(["claims", "--out", str(out)]) == 0
+    cap = capsys.readouterr()
+    assert "[E205]" in cap.err and "Traceback" not in cap.err and "claims from" in cap.out
+    assert snapshot(out) == ref

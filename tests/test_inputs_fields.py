@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
 import shutil
 import time
 import tracemalloc
@@ -279,3 +280,18 @@ def test_summary_ranks_named_speakers_and_puts_anonymous_and_documents_apart(tmp
     assert not any("المصادر" in ln or "التقرير" in ln or "البيان" in ln for ln in named)
     assert any(ln.startswith("  anonymous sources:") for ln in lines)
     assert any(ln.startswith("  documents:") for ln in lines)
+
+
+def test_file_names_that_are_not_utf8_are_written_escaped(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    name = os.fsdecode(b"\xe9t\xe9-\xff.txt")  # Latin-1 bytes: lone surrogates in Python
+    (d / name).write_text("قال الوزير إن «المملكة ترحب بالاتفاق». وأضاف أن الحل سياسي.", encoding="utf-8")
+    (d / os.fsdecode(b"vide-\xfe.txt")).write_bytes(b"")
+    out = tmp_path / "out"
+    assert main([str(d), "--out", str(out), "--workers", "1", "--quiet"]) == EXIT_REJECTED
+    docs = pd.read_parquet(out / "documents")
+    assert len(docs) == 1 and "\\udce9" in docs.source_path[0] and "\\udce9" in docs.doc_id[0]
+    rej = pd.read_parquet(out / "rejected")
+    assert list(rej.reason) == ["E101"] and "\\udcfe" in rej.source_path[0]
+    assert main([str(d), "--out", str(out), "--workers", "1", "--quiet"]) == EXIT_REJECTED  # and again

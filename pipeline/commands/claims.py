@@ -15,9 +15,9 @@ from pathlib import Path
 from stages.errors import IsnadError
 
 from ..derived import update
-from ..manifest import Manifest, OutputLock, recover
+from ..manifest import OutputLock
+from ..recovery import open_manifest, recover
 from ..runner import _compression
-from ..writer import prune_part
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,9 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     compression = _compression(args.config)
     try:
         with OutputLock(out, args.wait):
-            manifest = Manifest(out)
+            warn = lambda msg: print(f"isnad claims: {msg}", file=sys.stderr)  # noqa: E731
+            manifest = open_manifest(out, warn, compression)
             try:
-                recover(out, manifest, lambda run, part, ids, dups: prune_part(out, run, part, ids, dups, compression))
+                recover(out, manifest, warn, compression)
                 stats = update(out, manifest.db, args.config, compression, force=True, rebuild=args.rebuild)
             finally:
                 manifest.close()
