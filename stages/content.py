@@ -216,7 +216,10 @@ class _Ctx(Bounds, OtherForms):
         # or implicit. Participles never take their subject after them (محذرا الحوثيين:
         # the noun is the addressee).
         right = None
-        opens_mark = any(self.mark_at.get(p) for p in range(cue.word_end, words.starts[j0] if j0 < n else e))
+        # (a short name in marks that the frame goes on after is the subject: وأشار “لورانت
+        # سوريساو” في مقابلة … إلى أن …)
+        opens_mark = any((m := self.mark_at.get(p)) is not None and not self._name_in_frame(m, e)
+                         for p in range(cue.word_end, words.starts[j0] if j0 < n else e))
         # a verb marked plural (وأكدوا، قالا) has its subject in it: in VSO order the verb
         # stays singular, so the noun after a plural verb is its object (وهددوا الموقع بـ…)
         if cue.kind not in ("participle",) and not (cue.kind == "noun" and cue_word.startswith("ب")) \

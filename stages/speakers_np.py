@@ -238,7 +238,9 @@ class NounPhrases:
             if f in lex.boundaries or f in lex.complementisers or f in lex.cue_forms or \
                     strip_conj(f) in lex.cue_forms or f in ("كما", "قد", "وقد") or strip_conj(f) in KAANA:
                 break
-            if head is None and (self.is_source_word(f) or lex.match_agency(words.forms, k)):
+            # (a head behind a preposition is a complement: … لرئيس مجلس الوزراء [بمملكة] البحرين أعرب)
+            if head is None and (self.is_source_word(f) or lex.match_agency(words.forms, k)) \
+                    and not (f[:1] in "بل" and len(f) > 3 and not lex.match_agency(words.forms, k)):
                 head = k  # the head nearest the cue: فنانه فراح [جمهور عبد المجيد] يقول
             first = k
             if f[:1] in "وف" and len(f) > 3 and self.is_source_word(f[1:]):

@@ -50,6 +50,13 @@ CASES = [
     Case("participle-daiyan-addressee",
          "وقال الناطق باسم الرئاسة إن التصعيد خطير، داعيًا إسرائيل «للتوقف فورًا عن خلق هذه المناخات».",
          "الناطق باسم الرئاسة", "داعيًا", "للتوقف فورًا عن خلق هذه المناخات", "direct"),
+    # a short name in marks right after the cue, the frame going on: the subject
+    Case("subject-name-in-marks-after-cue",
+         "وأشار “لورانت سوريساو” في مقابلة مع مجلة “شتيرن” الألمانية إلى أن المجلة رسمت الرسوم دفاعا عن مبدأ.",
+         "لورانت سوريساو", "وأشار", "المجلة رسمت الرسوم دفاعا عن مبدأ"),
+    # time adverbs after the cue are no speaker
+    Case("neg-time-adverb-speaker", "وقالت المواطنة إنها قدمت أوراقها. وأبلغت حينها أن جميع أوراقها مكتملة.",
+         "المواطنة", "وقالت", "قدمت أوراقها"),
     # a manner adverbial after the cue is no speaker (bi-l-nass al-sarih, "word for word")
     Case("manner-adverbial-not-speaker", 'وقال الوزير بالحرف الواحد: "لن نتراجع عن قرارنا".',
          "الوزير", "وقال", "لن نتراجع عن قرارنا", "direct", exact=True),
