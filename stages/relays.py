@@ -78,6 +78,7 @@ class RelayTracer(CreditFinder):
         self.source_heads = rw.get("source_heads", frozenset())
         self.anaphora = rw.get("anaphora", frozenset())
         self.fronted = rw.get("fronted", frozenset())
+        self.ascribing = rw.get("ascribing", frozenset())
         self.site_heads = rw.get("site_heads", frozenset())
         self.news_words = rw.get("news_words", frozenset())
         self.paper_heads = rw.get("paper_heads", frozenset())
@@ -231,6 +232,8 @@ class RelayTracer(CreditFinder):
                     if t > k + 1 and any(ch in words.gap(t - 1, t) for ch in ".،,:؛!?؟\n"):
                         break  # على حساب العرب. الحضارة العربية: not across a sentence or clause
                     hit = self.lex.match_agency(forms, t)
+                    if hit and hit[0].ambiguous and t > j:
+                        hit = None  # وكالة الإعلام الروسية اليوم: a word, past the name's place
                     if hit:
                         return hit[0], words.starts[t], words.ends[t + hit[1] - 1]
                 # a name in marks right after: وكالة الصحافة الفلسطينية «صفا»
@@ -292,8 +295,9 @@ class RelayTracer(CreditFinder):
     # ------------------------------------------------------------- frames
     def _fronted_start(self, words: Words, q: Quote, ends: list[int]) -> int | None:
         """وفي تصريح لـ«الشرق الأوسط»، قال X / وفي بيان نشر على موقع «فيسبوك»، حدد X: a
-        told-to or medium phrase fronted before the cue belongs to the frame. Looked for
-        over a few words back from the cue, not across a sentence end or another quote."""
+        told-to or medium phrase fronted before the cue belongs to the frame; so does the
+        verb that ascribes a verbal noun's words (نسبت/نقلت وكالة X إلى/عن Y قوله). Looked
+        for over a few words back from the cue, not across a sentence end or another quote."""
         forms = words.forms
         c = words.first_at_or_after(q.cue.start)
         i = bisect_right(ends, q.cue.start) - 1
@@ -301,9 +305,11 @@ class RelayTracer(CreditFinder):
         for t in range(c - 1, max(-1, c - 1 - FRONTED_WORDS), -1):
             if words.ends[t] <= floor or any(ch in words.gap(t, t + 1) for ch in ".!?؟:\n"):
                 return None
+            f = strip_conj(forms[t])
+            if q.cue.kind == "noun" and f in self.ascribing:
+                return words.starts[t]  # ونسبت وكالة الصحافة الفرنسية إلى وزير قوله إن
             if forms[t] in self.lex.complementisers or forms[t] in self.lex.cue_forms:
                 return None  # وصرح السفير … بأن الرئيس رحب: inside another statement
-            f = strip_conj(forms[t])
             if f in ("في", "عبر", "خلال") and t + 1 < c and (
                     forms[t + 1] in self.fronted or forms[t + 1] in self.told_heads or forms[t + 1] in MEDIUM):
                 gap = words.gap(t - 1, t) if t else "\n"
