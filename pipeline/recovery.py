@@ -50,12 +50,20 @@ def _say(warn: Warn, code: str, **kw) -> None:
 # --------------------------------------------------------------------------- the manifest
 
 def open_manifest(out: Path, warn: Warn, compression: str = "zstd") -> Manifest:
-    """The manifest of ``out``; rebuilt from the tables when SQLite cannot read it."""
+    """The manifest of ``out``; rebuilt from the tables when SQLite cannot read it, or
+    when it is gone while the tables are there (its files would otherwise be taken for
+    the leftovers of a killed run, and deleted)."""
+    path = out / STATE_DIR / "manifest.sqlite"
+    existed = path.exists()
     try:
-        return Manifest(out)
+        manifest = Manifest(out)
     except ManifestCorrupt as e:
         error = str(e)
-    path = out / STATE_DIR / "manifest.sqlite"
+    else:
+        if not existed and _part_files(out):
+            n_docs, n_parts = rebuild(out, manifest)
+            _say(warn, "E210", path=path, out=out, n_docs=n_docs, n_parts=n_parts)
+        return manifest
     backup = path.with_name(f"manifest.sqlite.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
     os.replace(path, backup)
     for suffix in ("-wal", "-shm", "-journal"):  # they belong to the damaged file

@@ -86,6 +86,23 @@ def test_a_damaged_manifest_is_rebuilt_from_the_tables(tmp_path, corpus, capsys,
     assert (again["processed"], again["skipped"]) == (0, 30)
 
 
+@pytest.mark.parametrize("gone", ["manifest.sqlite", "_isnad"])
+def test_a_deleted_manifest_is_rebuilt_not_taken_for_leftovers(tmp_path, corpus, capsys, gone):
+    src, ref = corpus
+    out = _fresh_out(tmp_path, src)
+    if gone == "_isnad":
+        import shutil
+        shutil.rmtree(out / "_isnad")
+    else:
+        for f in (out / "_isnad").glob("manifest.sqlite*"):
+            f.unlink()
+    assert main([str(src), "--out", str(out), "--workers", "1", "--batch-size", "10"]) == EXIT_OK
+    cap = capsys.readouterr()
+    assert "[E210]" in cap.err and "30 documents in 3 batches" in cap.err
+    assert "processed 0, skipped as unchanged 30" in cap.out
+    assert snapshot(out) == ref
+
+
 def test_a_rebuilt_manifest_keeps_the_latest_version_once(tmp_path, corpus):
     """Rebuilt while an older part still held a superseded version (a kill before the
     rewrite, in older versions): the latest one wins, the older rows go."""

@@ -71,3 +71,20 @@ def test_report_on_a_read_only_folder_is_a_message(tmp_path):
         assert not (out / "report").exists()
     finally:
         unprivileged.cleanup(d)
+
+
+def test_a_run_into_a_read_only_output_folder_is_a_message():
+    unprivileged.check_works()
+    d = unprivileged.shared_tmp()
+    try:
+        out = d / "out"
+        src = ROOT / "examples" / "astana8.txt"
+        run_batch([str(src)], out, options=RunOptions(quiet=True, progress=False))
+        for p in [out, *out.rglob("*")]:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+        res = unprivileged.run([sys.executable, str(ROOT / "run.py"), str(src), "--out", str(out), "--reprocess"],
+                               cwd=ROOT)
+        assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+        assert "E202" in res.stderr and "not writable" in res.stderr
+    finally:
+        unprivileged.cleanup(d)
