@@ -371,7 +371,9 @@ class _Ctx(Bounds, OtherForms):
         f = words.forms[i]
         return self.np.is_source_word(f) or f in self.lex.pronouns or (definite(f) and f.endswith("ون")) or \
             self.lex.match_agency(words.forms, i) is not None or self.text[span[0] - 2:span[0]].strip() in ("«", "“", '"') \
-            or self.np.named(words, i)
+            or self.np.named(words, i) \
+            or (definite(f) and f.endswith("ي") and i + 1 < len(words) and self.np.named(words, i + 1, ("PERS",)))
+        # (the last: a nationality before a name, يرى [البرتغالي] جوزيه مورينيو … أن)
 
     def _extend_to_name(self, sp: tuple[int, int], j_end: int) -> tuple[int, int]:
         """المشرف على برنامج إحالتي بوزارة الصحة [سليمان بن أحمد الشريع] أن: a mention cut

@@ -114,12 +114,17 @@ class SpeakerResolver:
         if ent is not None and stype in ("person", "unknown"):
             a, b, clitic, prob = ent
             name = " ".join(surface[a:b])
-            if len(surface[a]) - len(clitic) >= 3:
+            rest = forms[a][len(clitic):]
+            if len(surface[a]) - len(clitic) >= 3 and not (rest.startswith("ال") and len(rest) < 5):
                 name = name[len(clitic):]  # (فان بيرسي keeps its ف: no clitic leaves two letters)
             lex_name = self.np.name_of(forms, surface)
             # the recogniser's name, unless the lexicon's holds it and more (خيرات عبد الرحمانوف,
             # الشاعر أمجد ناصر): a name cut short names nobody, one with a word too many still does
-            if stype == "unknown" or not (name in lex_name and len(lex_name) > len(name)):
+            # (name_of gives the whole mention back when it finds no first name: يرى
+            # البرتغالي [جوزيه مورينيو] المدير الفني لنادي تشيلسي … names Mourinho)
+            # (only a sure name of two words or more: a one-word entity is often a piece, عالية آل [فريد])
+            whole = lex_name == " ".join(surface) and len(surface) > b - a + 2 and b - a >= 2 and prob >= 0.9
+            if stype == "unknown" or whole or not (name in lex_name and len(lex_name) > len(name)):
                 return "person", name, prob
             return stype, lex_name, prob
         if stype == "person":

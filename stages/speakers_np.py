@@ -83,8 +83,9 @@ class NounPhrases:
                 j0, first = told, forms[told]  # وقالت لـ"الشرق الأوسط" مصادر مطلعة إن …
         cf0 = lex.cue_forms.get(first)
         # (an unknown م…ا word before a definite noun is a dual head: وأكد مندوبا المملكة …)
-        if ((first.startswith("م") and first.endswith("ا") and len(first) >= 5
-             and not (j0 + 1 < n and definite(forms[j0 + 1])))
+        # (never a name: وقال مارادونا: … — a participle has no ا after its م)
+        if ((first.startswith("م") and first.endswith("ا") and len(first) >= 5 and not first.startswith("ما")
+             and not (j0 + 1 < n and definite(forms[j0 + 1])) and not self.named(words, j0, ("PERS",)))
                 or (cf0 is not None and cf0.kind == "participle")) \
                 and not self.is_source_word(first) and j0 + 1 < min(n, jmax):
             j0 += 1  # ويقول معلقا: «…» / وأضاف قائلا: an adverbial participle, not the subject
@@ -209,6 +210,9 @@ class NounPhrases:
             return None
         if any(ch in text[words.ends[i]:cue_start] for ch in "،,:؛.()«»“”\""):
             return None
+        if words.forms[i] in ("بدوره", "بدورها", "بدورهم") and i > 0 and \
+                not any(ch in text[words.ends[i - 1]:words.starts[i]] for ch in "،,:؛.()«»“”\""):
+            i -= 1  # والوزارة [بدورها] أكدت أن …: "in its turn" stands between subject and verb
         if words.forms[i] in _TALK and i > 0:
             i -= 1  # واختتم الحمد [حديثه] بقوله: …، ألقى الجروان [كلمة] أعرب فيها: the talk, not the speaker
         if words.forms[i] in ("قد", "لقد") and i > 0:
@@ -228,7 +232,10 @@ class NounPhrases:
             # السفير أسامة نقلي الذي أكد أن: the speaker is the noun the relative refers to
             rel_start = words.starts[i]
             i -= 1
-            if any(ch in text[words.ends[i]:rel_start] for ch in "،,:؛.()"):
+            gap = text[words.ends[i]:rel_start]
+            if any(ch in gap for ch in ":؛.()") or any(ch in gap for ch in "،,") and not self._source_np_before(words, i, s):
+                # (after a comma only a noun phrase headed by a source: … الأستاذ بكر الشهري
+                # مساعد مدير المنطقة الجنوبية ببنك البلاد، [الذي] قال: إن …)
                 return None
         first = i
         head = None
@@ -260,6 +267,12 @@ class NounPhrases:
                     start = t + 1
             if start > i:
                 return None
+            f0 = words.forms[start]
+            if f0[:1] in "بل" and f0 not in self.heads and self.is_source_word(f0[1:]) and \
+                    lex.match_agency(words.forms, start) is None:
+                # … النائب الأول لرئيس مجلس الوزراء [بمملكة البحرين] أعرب: a noun behind a
+                # preposition completes the title before it, it is not the subject
+                return None
             gov = strip_conj(words.forms[start - 1]) if start > 0 else ""
             if gov in GOVERNING and not (gov == "عن" and self._noun_cue_at(words, cue_start)):
                 # وعن إقامة المباراة خارج [السعودية] قال عيد: a noun after a preposition is no
@@ -280,8 +293,27 @@ class NounPhrases:
         names = words.names
         ent = names.covering(i) if names is not None else None
         if ent is not None and ent.end_word == i + 1 and ent.start_word >= first and ent.prob >= NAMED_MIN_PROB:
+            f0 = words.forms[ent.start_word]
+            if not ent.clitic and f0[:1] in "بل" and len(f0) > 4 and not definite(f0) and \
+                    lex.match_agency(words.forms, ent.start_word) is None:
+                return None  # … لرئيس مجلس الوزراء [بمملكة البحرين] أعرب: a complement, not the subject
             return words.starts[ent.start_word] + len(ent.clitic), words.ends[i]
         return None
+
+    def _source_np_before(self, words: Words, i: int, s: int) -> bool:
+        """Is there a source head among the few words ending at word ``i`` (within the
+        clause that starts at ``s``)?"""
+        k = i
+        while k >= 0 and words.starts[k] >= s and i - k < 8:
+            f = words.forms[k]
+            if f in self.lex.boundaries or f in self.lex.cue_forms:
+                return False
+            if self.is_source_word(f) and not (f[:1] in "بل" and len(f) > 3):
+                return True
+            if k > 0 and any(ch in words.gap(k - 1, k) for ch in "،,:؛.()"):
+                return False
+            k -= 1
+        return False
 
     def named(self, words: Words, i: int, types: tuple[str, ...] = ("PERS", "ORG", "MEDIA")) -> bool:
         """Does the recogniser find a person, organisation or outlet name starting at word

@@ -90,6 +90,11 @@ class SubjectFinder:
         lex = self.lex
         if len(f) < 3 or definite(f) or f.isdigit() or f in NOT_VERBS:
             return False
+        b = strip_conj(f)
+        if b[:1] == "م" and b.endswith("ا") and len(b) >= 5:
+            # an accusative participle (حال) has no subject of its own: in موجها [إدارة
+            # المجمع] بإبراز …، مبديا استعداده the noun is its object, the speaker stays
+            return False
         if strip_conj(f) in KAANA:
             return True  # وكانت نقابة الصحفيين قد أدانت: the subject of a compound tense
         if f in lex.boundaries or f in lex.complementisers or f in lex.pronouns or f in lex.titles:
@@ -167,6 +172,9 @@ class SubjectFinder:
         k = i + 1
         while k <= last:
             f, prev = forms[k], forms[k - 1]
+            if self.np._object_starts(prev, f):
+                # تلقى [خادم الحرمين] اتصالا هاتفيا …: an indefinite accusative opens the object
+                return sp[0], words.ends[k - 1]
             pp = f[:1] == "ب" and len(f) > 3 and f not in ("باسم", "بن") \
                 and not any(self._person_word(g) for g in forms[k + 1:last + 1])
             if definite(prev) and f not in ("باسم", "بن", "ابن", "بنت") and (pp or not self.np.is_source_word(f) and (

@@ -191,6 +191,26 @@ CASES = [
     # … and a short quotation followed by another cue stays speech
     Case("short-quote-then-next-cue", "وقال الوزير «نحن مستعدون للمباراة» وأضاف أن الاستعدادات اكتملت.",
          "الوزير", "وقال", "نحن مستعدون للمباراة", "direct"),
+    # an unknown foreign name that looks like a participle (م…ا) after قال is the speaker;
+    # an adverbial participle before the colon is not (ويقول معلقا: …)
+    Case("name-ma-initial-not-participle", "وقال مارادونا: «أريد حقا أن أكون داخل الفيفا».",
+         "مارادونا", "وقال", "أريد حقا أن أكون داخل الفيفا", "direct", exact=True),
+    # a nationality before a recognised name heads the subject of a strict cue (يرى)
+    Case("nationality-before-name-strict-cue",
+         "يرى البرتغالي جوزيه مورينيو المدير الفني لنادي تشيلسي بطل الدوري الإنجليزي الممتاز أن نجمه "
+         "البلجيكي إدين هازارد يستحق أن يتواجد في قائمة أفضل ثلاثة لاعبين.",
+         "جوزيه مورينيو", "يرى", "نجمه البلجيكي إدين هازارد يستحق أن يتواجد في قائمة أفضل ثلاثة لاعبين"),
+    # an object cue after a title headed by مساعد (also a first name) and a comma
+    Case("object-cue-musaid-title",
+         "وأبدى مساعد الرئيس للشؤون المالية والإدارية عبدالعزيز العنقري، تفاؤله بالدور الذي سيقوم به الخريجون.",
+         "عبدالعزيز العنقري", "وأبدى", "تفاؤله بالدور الذي سيقوم به الخريجون"),
+    # a relative after a comma refers to the noun phrase before it
+    Case("relative-after-comma",
+         "وقدم الجوائز الأستاذ بكر الشهري مساعد مدير المنطقة الجنوبية ببنك البلاد، الذي قال: إن الجوائز "
+         "تأتي دعما للمهرجان.", "مساعد مدير المنطقة", "قال", "الجوائز تأتي دعما للمهرجان"),
+    # بدوره between subject and verb
+    Case("svo-bidawrihi", "والوزارة بدورها أكدت أن الحرب على الفساد مستمرة.",
+         "الوزارة", "أكدت", "الحرب على الفساد مستمرة", exact=True),
     # narration, not quotes: the writer's own hope, "it turned out that", nobody said, "added much"
     Case("neg-first-person-hope", "ومن المتوقع- ونأمل أن نكون على خطأ - أن تميل السياسة أكثر للعنف.",
          None, None, None),
@@ -232,6 +252,11 @@ def test_construction(nlp, case: Case):
     # a لـ phrase stays: it belongs to the title before the name
     ("علق رئيس الاتحاد السعودي لكرة اليد تركي الخليوي على القرعة قائلاً: «المجموعة صعبة».", "قائلاً",
      "تركي الخليوي"),
+    # an accusative participle has no subject: the noun after موجها is its object
+    ("وأعرب نائب وزير الصحة عن سعادته، موجها إدارة المجمع بإبراز الأعمال، مبديا استعداده لدعم المعرض.", "مبديا",
+     "نائب وزير الصحة"),
+    # an indefinite accusative after the subject opens the object (تلقى الأمير اتصالا …)
+    ("تلقى الأمير خالد اتصالا هاتفيا من نظيره، وقال إن الاتصال تناول العلاقات الثنائية.", "وقال", "الأمير خالد"),
 ])
 def test_implicit_speaker_named_by_trimmed_subject(nlp, text, cue, name):
     """The resolved name of an implicit speaker is the subject alone, not what the
@@ -240,6 +265,22 @@ def test_implicit_speaker_named_by_trimmed_subject(nlp, text, cue, name):
     hits = [q for q in doc._.isnad_quotes if text[q.ocue_start:q.ocue_end] == cue]
     assert len(hits) == 1 and hits[0].speaker_start is None
     assert hits[0].speaker_name == name
+
+
+@pytest.mark.parametrize("text, cue, not_speaker", [
+    ("تلقى الملك اتصالاً هاتفياً من النائب الأول لرئيس مجلس الوزراء بمملكة البحرين أعرب خلاله عن إدانته للتفجير.",
+     "أعرب", "بمملكة البحرين"),
+    ("وقال ولي العهد نائب رئيس مجلس الوزراء بدولة الكويت أعرب فيه عن إدانته للتفجير.", "أعرب", "بدولة الكويت"),
+])
+def test_noun_behind_preposition_is_no_svo_subject(nlp, text, cue, not_speaker):
+    """… لرئيس مجلس الوزراء [بمملكة البحرين] أعرب: the noun behind a preposition completes
+    the title before it; it is never the mention of the verb's subject."""
+    doc = nlp(text)
+    hits = [q for q in doc._.isnad_quotes if text[q.ocue_start:q.ocue_end] == cue]
+    assert hits
+    for q in hits:
+        mention = text[q.ospeaker_start:q.ospeaker_end] if q.ospeaker_start is not None else ""
+        assert mention != not_speaker and q.speaker_name != not_speaker
 
 
 def test_recogniser_can_be_switched_off(tmp_path):
