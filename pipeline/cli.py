@@ -1,6 +1,6 @@
 """Command line interface (the CLI uses pipeline/ as a library).
 
-    python run.py [INPUT ...] [--out DIR] [--config FILE]   process articles
+    python run.py [INPUT ...] [--out DIR] [--config FILE]   process articles (also: run.py run INPUT ...)
     python run.py who NAME --out DIR                         every quote by a speaker
     python run.py trace QUERY --out DIR                      a claim's first appearance and travels
     python run.py claims --out DIR [--rebuild]               build the claims now
@@ -137,6 +137,8 @@ def _unexpected(e: Exception) -> int:
 
 def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "run" and not os.path.exists("run"):
+        argv = argv[1:]  # `run.py run INPUT --out DIR`: processing spelled as a subcommand (./run is a path)
     if argv and argv[0] in SUBCOMMANDS:
         mod = importlib.import_module(SUBCOMMANDS[argv[0]][0])
         try:
