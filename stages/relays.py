@@ -79,6 +79,7 @@ class RelayTracer(CreditFinder):
         self.anaphora = rw.get("anaphora", frozenset())
         self.fronted = rw.get("fronted", frozenset())
         self.ascribing = rw.get("ascribing", frozenset())
+        self.posting = rw.get("posting", frozenset())
         self.site_heads = rw.get("site_heads", frozenset())
         self.news_words = rw.get("news_words", frozenset())
         self.paper_heads = rw.get("paper_heads", frozenset())
@@ -308,14 +309,38 @@ class RelayTracer(CreditFinder):
             f = strip_conj(forms[t])
             if q.cue.kind == "noun" and f in self.ascribing:
                 return words.starts[t]  # ونسبت وكالة الصحافة الفرنسية إلى وزير قوله إن
+            if f in ("في", "عبر", "خلال", "علي") and self._platform_after(words, t, c) and any(
+                    strip_conj(forms[x]) in self.posting or strip_conj(forms[x]) in self.report_verbs
+                    or forms[x] in self.lex.cue_forms for x in range(max(0, t - 3), t)):
+                # وغرد الوزير على تويتر قائلا / وكتب جنبلاط عبر «تويتر» أمس يشكو: the platform a
+                # verb of writing or saying put the words on (not التعريف بالاحتفال عبر تويتر)
+                return words.starts[t]
             if forms[t] in self.lex.complementisers or forms[t] in self.lex.cue_forms:
                 return None  # وصرح السفير … بأن الرئيس رحب: inside another statement
-            if f in ("في", "عبر", "خلال") and t + 1 < c and (
+            if q.cue.kind == "participle" and f in self.told_heads and t + 1 < c and (
+                    forms[t + 1][:1] == "ل" or forms[t + 1] in ("الي", "مع")):
+                return words.starts[t]  # واختتم حديثه لـ"سبق" قائلا: the talk the participle goes on
+            # وردا على سؤال وكالة فرانس برس، قال X: the outlet that asked was answered
+            answer = f == "علي" and t > 0 and strip_conj(forms[t - 1]) == "ردا"
+            if (f in ("في", "عبر", "خلال") or answer) and t + 1 < c and (
                     forms[t + 1] in self.fronted or forms[t + 1] in self.told_heads or forms[t + 1] in MEDIUM):
-                gap = words.gap(t - 1, t) if t else "\n"
-                if t == 0 or any(ch in gap for ch in ".!?؟:،,\n") or forms[t].startswith("و"):
-                    return words.starts[t]
+                h = t - 1 if answer else t
+                gap = words.gap(h - 1, h) if h else "\n"
+                if h == 0 or any(ch in gap for ch in ".!?؟:،,\n") or forms[h].startswith("و"):
+                    return words.starts[h]
         return None
+
+    def _platform_after(self, words: Words, t: int, c: int) -> bool:
+        """Is a social platform named in the few words after the preposition at word ``t``
+        and before the cue at ``c`` (على تويتر، عبر حسابه بتويتر، في حسابه على «فيسبوك»)?"""
+        forms = words.forms
+        for j in range(t + 1, min(c, t + 6)):
+            if any(ch in words.gap(j - 1, j) for ch in ".!?؟:\n") or forms[j] in self.lex.complementisers:
+                return False
+            hit = self.lex.match_agency(forms, j) or self._match_prefixed(forms, j)
+            if hit is not None:
+                return hit[0].type == "platform" and not hit[0].ambiguous
+        return False
 
     def frame_relays(self, words: Words, q: Quote, ends: list[int]):
         """Relays named in the quote's frame: لـ«X»، لصحيفة X، في حديث لقناة X، عبر
@@ -336,11 +361,16 @@ class RelayTracer(CreditFinder):
         if sp_s is not None and not according:
             # وقال شالوم [للقناة التلفزيونية …]: a mention that ran on over the outlet spoken to
             j = words.first_at_or_after(sp_s) + 1
+            told_obj = fold(q.cue.lemma) in self.told_lemmas
             while j < len(forms) and words.starts[j] < sp_e:
                 f = forms[j]
                 if f[:1] == "ل" and (f[1:] in self.lex.media_heads or "ال" + f[2:] in self.broadcast_heads
-                                     or "ال" + f[2:] in self.anaphora or self._match_prefixed(forms, j)):
-                    sp_e = words.starts[j]
+                                     or "ال" + f[2:] in self.anaphora or "ال" + f[2:] in self.site_heads
+                                     or self._match_prefixed(forms, j)):
+                    sp_e = words.starts[j]  # … المدير الفني لارسنال [للموقع الرسمي للنادي]
+                    break
+                if told_obj and f in self.lex.media_heads and not f.startswith("ال"):
+                    sp_e = words.starts[j]  # أبلغ مسؤول حكومي [وكالة أنباء "رويترز"]: the one told
                     break
                 j += 1
         # وقالت وكالة أنباء الصين الجديدة (شينخوا): the speaker's own name is no relay of it
@@ -377,6 +407,12 @@ class RelayTracer(CreditFinder):
             hit = self.lex.match_agency(forms, k) if gate else None
             if hit is None and len(f) > 2 and f[0] in "لب":
                 hit = self._match_prefixed(forms, k)
+            if hit is None and not in_speaker and prev == "الاجتماعي":
+                # بشبكة التواصل الاجتماعي (تويتر): the platform a network's description names
+                # (not نائب رئيس شركة «فيسبوك»)
+                hit = self.lex.match_agency(forms, k)
+                if hit is not None and (hit[0].type != "platform" or hit[0].ambiguous):
+                    hit = None
             if hit is None and (gate or f[:1] == "ل") and not in_speaker:
                 # لراديو إسرائيل، للقناة التلفزيونية الإسرائيلية العاشرة، نقلا عن إذاعة الجيش الإسرائيلي
                 found = None if k + 1 < len(forms) and self.lex.match_agency(forms, k + 1) else \
@@ -396,7 +432,8 @@ class RelayTracer(CreditFinder):
                     out.append((*found, "told_to" if f.startswith("لل") else "reported_by"))
                     k += 1
                     continue
-            if f in self.site_heads and (trig0 == "عبر" or f.startswith("ل") or any(
+            site = f in self.site_heads or (f.startswith("لل") and "ال" + f[2:] in self.site_heads)
+            if site and (trig0 == "عبر" or f.startswith("ل") or any(
                     strip_conj(forms[j]) in self.published for j in range(max(0, t - 3), t))) and (
                     hit is None or hit[0].ambiguous):
                 # في بيان نشر على الموقع الرسمي لمكتب العبادي: the website the words were posted on
@@ -487,6 +524,9 @@ class RelayTracer(CreditFinder):
             if found is not None:
                 return found
         head = strip_conj(forms[k])
+        lead = ""
+        if head.startswith("لل") and "ال" + head[2:] in self.site_heads:
+            head, lead = "ال" + head[2:], "ال"  # للموقع = ل + الموقع: the alef is not written
         head = head[1:] if head[:1] in "لب" and head[1:] in self.site_heads else head
         if head.startswith("موقع") and head != "موقع":
             return None  # موقعها الإلكتروني، موقعه على شبكة الإنترنت: named only by an address
@@ -505,6 +545,8 @@ class RelayTracer(CreditFinder):
         if m and len(m.group(1).split()) <= 3:
             e0 += m.end()  # موقع السوق المالية (تداول): the site's own name in brackets
         name = self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)]
+        if lead:
+            name = lead + name[2:]  # the sources row keeps للموقع (as للشرق الأوسط)
         return Agency(name, "platform", (_name_key(name),)), s0, e0
 
     def _broadcaster(self, words: Words, k: int) -> tuple[Agency, int, int] | None:
@@ -554,15 +596,24 @@ class RelayTracer(CreditFinder):
     def _marked_name(self, words: Words, k: int) -> tuple[Agency, int, int] | None:
         """The name in marks that starts at word ``k`` (at most four words)."""
         i = bisect_right(self.mark_starts, words.starts[k]) - 1
-        if i < 0:
-            return None
-        m = self.marks[i]
-        if not (m.start <= words.starts[k] < m.end) or words.text[m.start:words.starts[k]].strip():
-            return None
-        inner = words.text[m.start:m.end].strip()
+        m = self.marks[i] if i >= 0 else None
+        if m is None or not (m.start <= words.starts[k] < m.end) or words.text[m.start:words.starts[k]].strip():
+            # ل"دنيا الرياضة": a " glued to the preposition opens no quote for the marks
+            # stage (a letter before it); the pair is read here, on its line
+            text = words.text
+            o = words.starts[k] - 1
+            if o < 0 or text[o] != '"' or (o and text[o - 1] != "ل"):
+                return None
+            c = text.find('"', o + 1, o + 1 + MARKED_NAME)
+            if c < 0 or "\n" in text[o:c]:
+                return None
+            lo, hi = o + 1, c
+        else:
+            lo, hi = m.start, m.end
+        inner = words.text[lo:hi].strip()
         if not inner or len(inner.split()) > 4:
             return None
-        s0 = m.start + (len(words.text[m.start:m.end]) - len(words.text[m.start:m.end].lstrip()))
+        s0 = lo + (len(words.text[lo:hi]) - len(words.text[lo:hi].lstrip()))
         e0 = s0 + len(inner)
         name = " ".join(self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)].split())
         return Agency(name, "outlet", (_name_key(name),)), s0, e0
@@ -717,6 +768,7 @@ class RelayTracer(CreditFinder):
                 continue
             if "implicit-entity" in q.method and cur:
                 continue
+
             if q.method.endswith(":svo") and not q.implicit and not self._continues(words, q):
                 cur_sid, cur, cur_src = None, [], []  # يذكر أن خاشقجي طالب …: background, a new attribution
                 continue
