@@ -228,6 +228,8 @@ class _Ctx(Bounds, OtherForms):
         left = None
         if cue.kind != "participle" and (not conj or cue.kind == "noun"):
             left = self.np.left_mention(words, cue.start, s)
+        if cue.kind == "document" and not conj:
+            left = self._document_before(cue.start, s) or left
         sp = right
         scan_from = j0
         if right is not None and self._sourceish(right):
@@ -323,6 +325,21 @@ class _Ctx(Bounds, OtherForms):
                 # ونقلت وكالة رويترز عن مسؤول سعودي قوله إن: the relay is named before the speaker
                 q.frame_start = s if self._prev_word(sp[0]) in ("عن", "عنه", "عنها") else sp[0]
         return q
+
+    def _document_before(self, cue_start: int, s: int) -> tuple[int, int] | None:
+        """أرسل عسيري [بياناً صحفياً] جاء فيه: …: an indefinite document noun (in the
+        accusative, its ا) and an adjective right before جاء فيه is what the words are in."""
+        words, text = self.words, self.text
+        i = words.last_before(cue_start)
+        for head in (i, i - 1):
+            if head < 0 or words.starts[head] < s:
+                return None
+            if any(ch in text[words.ends[head]:cue_start] for ch in "،,:؛.()«»“”\""):
+                return None
+            f = strip_conj(words.forms[head])
+            if f in self.lex.documents or f.endswith("ا") and f[:-1] in self.lex.documents:
+                return words.starts[head], words.ends[i]
+        return None
 
     def _accusative(self, span: tuple[int, int]) -> bool:
         """A one-word mention in the indefinite accusative (كثيرا، شيئا): no subject."""
@@ -461,8 +478,11 @@ class _Ctx(Bounds, OtherForms):
                     return ("colon", j, after, None)
             if stop:
                 break
-            if words.starts[j] in self.cue_starts and words.starts[j] != cue.start:
-                break  # the next cue starts: this one opened no content
+            if words.starts[j] in self.cue_starts and words.starts[j] != cue.start and \
+                    not (j > 0 and words.forms[j - 1] in ("التي", "الذي", "الذين")):
+                # the next cue starts: this one opened no content (a cue in a relative clause
+                # is not next: وأوضحت المرأة، التي [تحدثت] إلى “لايف نيوز”، أنها …)
+                break
             f = words.forms[j]
             if f in comps and not (f == "ان" and j + 1 < n and words.forms[j + 1] == "شاء"):
                 cs = words.ends[j]

@@ -48,7 +48,7 @@ class Bounds:
         cur = cues[idx]
         for c in cues[idx + 1:]:
             w = text[c.start:c.word_end]
-            if self._is_strict(c, w) and not self._opens_soon(c):
+            if self._is_strict(c, w) and not self._opens_soon(c) and not self._named_strict(c):
                 continue
             if self._continues_content(cur, c):
                 continue
@@ -73,6 +73,17 @@ class Bounds:
                      or (c.kind == "according" and (comma or w[:1] in LEADING_SKIP))
                      or (c.kind == "noun" and w.startswith("ب"))
                      or c.kind == "document" and comma)
+            if not opens and c.kind == "document":
+                # … كلام الناس [حيث] أرسل عسيري بياناً صحفياً جاء فيه: …: the clause that
+                # brings the document opens a new statement (a few words back, no cue between)
+                k = words.last_before(c.start)
+                floor = cur.word_end
+                for t in range(k, max(-1, k - 6), -1):
+                    if words.starts[t] < floor:
+                        break
+                    if words.forms[t] in NEW_CLAUSE:
+                        opens, anchor = True, words.starts[t]
+                        break
             if not opens and c.kind == "verb" and c.imperfect:
                 # … والمصادر تتحدث عن …: a new source named before its verb (SVO)
                 lm = self.np.left_mention(words, c.start, 0)
@@ -106,6 +117,22 @@ class Bounds:
         # a named subject (أكد يونكر أن) starts a statement; an object (ودعت كل المنظمات) does not
         first = words.forms[words.first_at_or_after(sp[0])]
         return not self._sourceish(sp) and (definite(first) or first in QUANTIFIERS)
+
+    def _named_strict(self, c: Cue) -> bool:
+        """A strict cue that reports when a source names its subject (وأبانت [الوزارة] في
+        تعميم …، ضرورة …) starts a statement after a comma and و, as any verb does."""
+        if c.lemma not in self.lex.strict_unless_named or c.kind != "verb" or c.imperfect:
+            return False
+        if not self._has_conj(self.text[c.start:c.word_end]):
+            return False
+        words = self.words
+        j = words.first_at_or_after(c.word_end)
+        sp = self.np.mention(words, j, len(words), len(self.text))
+        if sp is None:
+            return False
+        f = words.forms[words.first_at_or_after(sp[0])]
+        # (ووعدت [بإعلان] النتائج: a preposition opens the object, no subject is named)
+        return not (f[:1] in "بل" and f not in self.np.heads) and self._sourceish(sp)
 
     def _opens_soon(self, c: Cue) -> bool:
         """A complementiser, colon or mark within three words after the cue."""

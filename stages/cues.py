@@ -20,6 +20,8 @@ from .words import Words, bare, strip_conj
 # name particles: a cue-looking word after them is part of a name (علي بن أبي طالب)
 NAME_PARTICLES = {"بن", "ابن", "ابو", "ابي", "عبد", "ام", "بنت"}
 RELATIVE = {"ما", "مما", "بما", "فيما"}
+# a finite verb never follows a preposition: the same letters there are a verbal noun
+PREPOSITIONS = {"في", "من", "عن", "الي", "علي", "حول", "خلال", "اثناء", "عند", "لدي"}
 NOT_ACCORDING = {"فحسب"}  # "only", not ف + حسب
 NAMED_FORMS = {"يدعي", "تدعي"}
 # a counted noun follows a number word as it follows digits (200 ألف طالب، عشرات الطلاب)
@@ -131,12 +133,18 @@ class CueFinder:
                         skip_to += 1
                 continue
             if w in nouns or b in nouns:
-                out.append(Cue(words.starts[i], words.ends[i], b if b in nouns else w, "noun",
+                # the possessive gives the speaker's agreement: لاعتقادها (her), قولهم (their)
+                nb = b if b in nouns else w
+                plural = nb.endswith(("هم", "هن", "هما"))
+                fem = nb.endswith("ها") and not plural
+                out.append(Cue(words.starts[i], words.ends[i], nb, "noun", feminine=fem, plural=plural,
                                word_end=words.ends[i]))
                 continue
             f = cue_forms.get(w) or cue_forms.get(b) or self._with_object(b, self._last_char(words, i))
             if f is not None and f.imperfect and prev in RELATIVE:
                 f = None  # وهو ما يشير إلى أن …: the narration's own inference
+            if f is not None and f.kind == "verb" and not f.imperfect and prev in PREPOSITIONS:
+                f = None  # خاصة في [وصف] المرأة …: after a preposition the form is a verbal noun
             if f is not None and i + 1 < n and forms[i + 1] in ("الله", "المولي", "لله"):
                 f = None  # ودعا الله أن يحفظ …، سائلا المولى: a prayer, no checkable claim
             if f is not None and f.kind == "participle" and strip_conj(prev) in ("كان", "يكون", "تكون", "ليس", "بات") \

@@ -213,6 +213,18 @@ class NounPhrases:
         if words.forms[i] in ("بدوره", "بدورها", "بدورهم") and i > 0 and \
                 not any(ch in text[words.ends[i - 1]:words.starts[i]] for ch in "،,:؛.()«»“”\""):
             i -= 1  # والوزارة [بدورها] أكدت أن …: "in its turn" stands between subject and verb
+        if self._noun_cue_at(words, cue_start):
+            # ونقل التلفزيون عن [المتحدث باسم الشرطة] قوله: everything between عن and the
+            # verbal noun is the source (a few words, no punctuation, no cue between)
+            for a in range(i, max(-1, i - 10), -1):
+                if words.starts[a] < s or any(ch in text[words.ends[a]:words.starts[a + 1] if a < i else cue_start]
+                                              for ch in "،,:؛.()«»“”\""):
+                    break
+                fa = words.forms[a]
+                if fa in lex.cue_forms or strip_conj(fa) in lex.cue_forms:
+                    break
+                if fa == "عن" and a < i and (self.is_source_word(words.forms[a + 1]) or self.named(words, a + 1)):
+                    return words.starts[a + 1], words.ends[i]
         if words.forms[i] in _TALK and i > 0:
             i -= 1  # واختتم الحمد [حديثه] بقوله: …، ألقى الجروان [كلمة] أعرب فيها: the talk, not the speaker
         if words.forms[i] in ("قد", "لقد") and i > 0:
@@ -379,6 +391,8 @@ class NounPhrases:
         head = mention_forms[0]
         b = bare(head)
         cands = {head, b, "ال" + b, strip_conj(head)}
+        if head.endswith("ا") and len(head) > 4:
+            cands.add(head[:-1])  # the accusative: أرسل [بيانا] صحفيا جاء فيه
         if head[:1] in "بلك" and len(head) > 3:
             cands |= {head[1:], "ال" + head[1:]}
         if cands & lex.documents:

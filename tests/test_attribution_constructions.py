@@ -211,6 +211,37 @@ CASES = [
     # بدوره between subject and verb
     Case("svo-bidawrihi", "والوزارة بدورها أكدت أن الحرب على الفساد مستمرة.",
          "الوزارة", "أكدت", "الحرب على الفساد مستمرة", exact=True),
+    # جاء فيه after an indefinite document noun: the document speaks
+    Case("document-before-jaa-fihi",
+         "وقال إن الشركة سخرت كل الإمكانات حيث أرسل عسيري بياناً صحفياً جاء فيه: المتابع للحلقات يرى الجهود الكبيرة.",
+         "بياناً صحفياً", "جاء فيه", "المتابع للحلقات يرى الجهود الكبيرة", type="document"),
+    # … and the clause that brings the document (حيث أرسل …) ends the content before it
+    Case("haythu-clause-brings-document",
+         "أكد القائمون على الشركة بأنهم سخروا كل الإمكانات لتصوير المسلسل حيث أرسل عسيري بياناً صحفياً جاء فيه: "
+         "المتابع للحلقات يرى الجهود الكبيرة.", "القائمون على الشركة", "أكد", "سخروا كل الإمكانات لتصوير المسلسل"),
+    # a strict cue with a named subject after و and a comma starts a new statement
+    Case("named-strict-cue-cuts",
+         "أكدت وزارة التعليم على اعتماد أولوية التخصص عند تكليف المعلمين، وأبانت الوزارة في تعميم وجهته "
+         "لإدارات التعليم، ضرورة التقيد بالضوابط.", "وزارة التعليم", "أكدت",
+         "اعتماد أولوية التخصص عند تكليف المعلمين"),
+    Case("neg-strict-cue-prep-object-no-cut",
+         "وختمت الإدارة بأنه سوف يتم محاسبة أي مقصر، ووعدت بإعلان نتائج التحقيق فور الانتهاء منها.",
+         "الإدارة", "وختمت", "سوف يتم محاسبة أي مقصر، ووعدت بإعلان نتائج التحقيق فور الانتهاء منها"),
+    # the source of a verbal-noun cue is everything between عن and قوله
+    Case("an-source-whole-phrase-qawluhu", "ونقل التلفزيون عن المتحدث باسم الشرطة قوله إن التحقيق بدأ في الحادث.",
+         "المتحدث باسم الشرطة", "قوله", "التحقيق بدأ في الحادث", exact=True),
+    # a cue in a relative clause between subject and complementiser is not the next cue
+    Case("relative-clause-cue-inside-frame",
+         "وأوضحت المرأة، التي تحدثت إلى “لايف نيوز”، أنها كانت جادة في البداية بقبول عرض السفر.",
+         "المرأة", "وأوضحت", "كانت جادة في البداية بقبول عرض السفر"),
+    # a verbal noun's possessive gives the speaker's gender: the woman named by a negated verb
+    Case("noun-cue-possessive-gender",
+         "وقد سرق اللص المال حسبما ذكرت صحيفة «هندوستان تايمز». ولم تقدم المرأة بلاغا لدى الشرطة، "
+         "لاعتقادها أن الفرصة ضعيفة في استعادة أموالها.", "المرأة", "لاعتقادها",
+         "الفرصة ضعيفة في استعادة أموالها"),
+    # a perfect form after a preposition is a verbal noun (في وصف المرأة …), no cue
+    Case("neg-verb-form-after-preposition",
+         "وهي صناعة قديمة، خاصة في وصف المرأة المجيدة لما يتوافق مع المناسبات.", None, None, None),
     # narration, not quotes: the writer's own hope, "it turned out that", nobody said, "added much"
     Case("neg-first-person-hope", "ومن المتوقع- ونأمل أن نكون على خطأ - أن تميل السياسة أكثر للعنف.",
          None, None, None),
