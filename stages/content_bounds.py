@@ -107,30 +107,33 @@ class Bounds:
             return False
         if cur.plural or c.plural or cur.feminine == c.feminine:
             return False
-        if not self._has_conj(self.text[c.start:c.word_end]):
+        found = self._subject_after_conj(c)
+        if found is None:
             return False
-        words = self.words
-        j = words.first_at_or_after(c.word_end)
-        sp = self.np.mention(words, j, len(words), len(self.text))
+        sp, first = found
         if sp is None:
             return True
         # a named subject (أكد يونكر أن) starts a statement; an object (ودعت كل المنظمات) does not
-        first = words.forms[words.first_at_or_after(sp[0])]
         return not self._sourceish(sp) and (definite(first) or first in QUANTIFIERS)
+
+    def _subject_after_conj(self, c: Cue):
+        """For a cue written with و/ف: (the mention after it or None, its first word);
+        None when the cue has no conjunction."""
+        if not self._has_conj(self.text[c.start:c.word_end]):
+            return None
+        words = self.words
+        sp = self.np.mention(words, words.first_at_or_after(c.word_end), len(words), len(self.text))
+        return sp, (words.forms[words.first_at_or_after(sp[0])] if sp is not None else "")
 
     def _named_strict(self, c: Cue) -> bool:
         """A strict cue that reports when a source names its subject (وأبانت [الوزارة] في
         تعميم …، ضرورة …) starts a statement after a comma and و, as any verb does."""
         if c.lemma not in self.lex.strict_unless_named or c.kind != "verb" or c.imperfect:
             return False
-        if not self._has_conj(self.text[c.start:c.word_end]):
+        found = self._subject_after_conj(c)
+        if found is None or found[0] is None:
             return False
-        words = self.words
-        j = words.first_at_or_after(c.word_end)
-        sp = self.np.mention(words, j, len(words), len(self.text))
-        if sp is None:
-            return False
-        f = words.forms[words.first_at_or_after(sp[0])]
+        sp, f = found
         # (ووعدت [بإعلان] النتائج: a preposition opens the object, no subject is named)
         return not (f[:1] in "بل" and f not in self.np.heads) and self._sourceish(sp)
 
