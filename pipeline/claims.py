@@ -49,7 +49,7 @@ import pyarrow.parquet as pq
 
 from stages.textnorm import normalize_text
 
-from .datasets import columns, scan, table_glob
+from .datasets import columns, scan, sql_str, table_glob
 from .derived import changes_by_file, relabel
 from .neardup import near_duplicates
 from .schemas import CLAIMS, QUOTES
@@ -62,6 +62,7 @@ CLAIMS_FILE = Path("claims") / "claims.parquet"
 _WORD = re.compile(r"[^\W_]+")
 _SEP = "\x00"
 _CHUNK = 20_000
+MEMORY_LIMIT = "256MB"
 
 
 # ----------------------------------------------------------------------------- forms
@@ -199,46 +200,75 @@ def assign(keys: list[str], order: list[int], existing: list[str | None], old_se
 
 def build(out: Path, rules: Rules | None = None, compression: str = "zstd", durable: bool = True,
           rebuild: bool = False) -> dict:
-    import duckdb
-
     t0 = time.perf_counter()
     out = Path(out)
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
+    con = connect()
     con.execute("SET TimeZone = 'UTC'")  # documents.date is a UTC timestamp
     n = _load(con, out, rebuild)
-    cols = con.sql("SELECT quote_id, text, claim_id, ord, filename FROM tq ORDER BY ord").to_arrow_table()
-    qids = cols.column("quote_id").to_pylist()
-    files = cols.column("filename").to_pylist()
-    texts = cols.column("text").to_pylist()
+    cols = con.sql("SELECT quote_id, claim_id, ord, filename FROM tq ORDER BY ord").to_arrow_table()
+    qcol = cols.column("quote_id")
+    qids = qcol.to_pylist()
+    files = _interned(cols.column("filename"))
     existing = cols.column("claim_id").to_pylist()
     order = cols.column("ord").to_pylist()
     del cols
-    keys = normalise_many(texts)
-    old, old_seeds = ({}, {}) if rebuild else _old_claims(out, keys)
+    keys = _keys(con)
+    pa.default_memory_pool().release_unused()
+    old, old_seeds = (None, {}) if rebuild else _old_claims(out, keys)
     t_load = time.perf_counter() - t0
     claim_ids, seeds = assign(keys, order, existing, old_seeds, rules)
     t_assign = time.perf_counter() - t0 - t_load
 
-    # the claim's text: kept from the last build, else its seed's earliest quote
-    first_text: dict[str, str] = {}
-    for k, t in zip(keys, texts):  # rows come in publication order
-        first_text.setdefault(k, t)
-    texts_of = {cid: old[cid] if cid in old and old_seeds[cid] == s else first_text[s] for cid, s in seeds.items()}
+    _seed_texts(con, seeds, keys, order, old, old_seeds)
+    del old, keys, order
 
     changes = changes_by_file(files, [(q,) for q in qids], existing, claim_ids)
     rewritten = relabel(changes, QUOTES, ("quote_id",), "claim_id", compression, durable)
-    con.register("asg", pa.table({"quote_id": pa.array(qids, pa.string()),
+    assigned = sum(map(len, changes.values()))
+    con.register("asg", pa.table({"quote_id": qcol,
                                   "claim_id": pa.array(claim_ids, pa.string())}))
-    con.register("seed", pa.table({"claim_id": pa.array(list(texts_of), pa.string()),
-                                   "text": pa.array(list(texts_of.values()), pa.string())}))
+    del qids, files, existing, changes
     table = _aggregate(con)
+    con.close()
+    pa.default_memory_pool().release_unused()
     write_atomic(out / CLAIMS_FILE, parquet_bytes(table, compression), durable)
     multi_doc = pc.sum(pc.greater(table["n_documents"], 1)).as_py() or 0
     multi_outlet = pc.sum(pc.greater(table["n_outlets"], 1)).as_py() or 0
     return {"quotes": n, "claims": table.num_rows, "multi_document": multi_doc, "multi_outlet": multi_outlet,
-            "assigned": sum(map(len, changes.values())), "rewritten_parts": rewritten, "seconds": time.perf_counter() - t0,
+            "assigned": assigned, "rewritten_parts": rewritten, "seconds": time.perf_counter() - t0,
             "load_seconds": t_load, "assign_seconds": t_assign}
+
+
+def connect():
+    """A DuckDB connection for the derived builds: memory held to ``MEMORY_LIMIT``
+    (DuckDB keeps freed buffers up to its limit, 80 % of the machine by default, and the
+    whole run is to stay under 1 GB), spilling to the system's temporary folder past it."""
+    import tempfile
+
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = {sql_str(tempfile.gettempdir())}")
+    return con
+
+
+def _interned(col: pa.ChunkedArray) -> list[str]:
+    """A column of a few distinct strings (part file names) as a list sharing them."""
+    enc = pc.dictionary_encode(col).combine_chunks()
+    names = enc.dictionary.to_pylist()
+    return [names[i] for i in enc.indices.to_pylist()]
+
+
+def _keys(con) -> list[str]:
+    """Normalised contents of ``tq``'s quotes in publication order, read a batch at a
+    time (the texts are never all in Python at once)."""
+    keys: list[str] = []
+    reader = con.sql("SELECT text FROM tq ORDER BY ord").to_arrow_reader(_CHUNK)
+    for batch in reader:
+        keys += normalise_many(batch.column(0).to_pylist())
+    return keys
 
 
 def _load(con, out: Path, rebuild: bool) -> int:
@@ -274,47 +304,82 @@ def _load(con, out: Path, rebuild: bool) -> int:
     return con.execute("SELECT count(*) FROM tq").fetchall()[0][0]
 
 
-def _old_claims(out: Path, keys: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """``claim_id -> text`` and ``claim_id -> seed form`` of the last build (empty when
-    there is none or it is unreadable: the labels the quotes carry are enough).
+def _old_claims(out: Path, keys: list[str]) -> tuple[pa.Table | None, dict[str, str]]:
+    """The last build's ``claim_id, text`` (an Arrow table) and ``claim_id -> seed form``
+    (None and empty when there is none or it is unreadable: the labels the quotes carry
+    are enough).
 
     Most claims are named after their seed (:func:`claim_id_of`), so hashing the current
     forms finds their seeds; only the texts of the others (their seed is gone, or they
-    kept the id of a dissolved claim) are read and normalised."""
+    kept the id of a dissolved claim) are read and normalised.  The texts stay in Arrow:
+    a Python string handed to Arrow keeps a UTF-8 copy of itself for its lifetime."""
     path = out / CLAIMS_FILE
     if not path.is_file():
-        return {}, {}
+        return None, {}
     try:
-        f = pq.ParquetFile(path)
-        ids = f.read(columns=["claim_id"]).column("claim_id").to_pylist()
-        texts = f.read(columns=["text"]).column("text").to_pylist()
+        t = pq.read_table(path, columns=["claim_id", "text"])
     except (OSError, pa.ArrowException, KeyError):
-        return {}, {}
+        return None, {}
+    ids = t.column("claim_id").to_pylist()
     by_id = {claim_id_of(k): k for k in set(keys)}
     seeds = {cid: by_id[cid] for cid in ids if cid in by_id}
-    rest = [(cid, t) for cid, t in zip(ids, texts) if cid not in seeds]
-    seeds.update(zip((c for c, _ in rest), normalise_many([t for _, t in rest])))
-    return dict(zip(ids, texts)), seeds
+    del by_id
+    rest = [i for i, cid in enumerate(ids) if cid not in seeds]
+    if rest:
+        texts = t.column("text").take(pa.array(rest, pa.int64())).to_pylist()
+        seeds.update(zip((ids[i] for i in rest), normalise_many(texts)))
+    return t, seeds
+
+
+def _seed_texts(con, seeds: dict[str, str], keys: list[str], order: list[int], old: pa.Table | None,
+                old_seeds: dict[str, str]) -> None:
+    """Temp table ``seed`` (claim_id, text): a claim's text is kept from the last build
+    while its seed is the same, else it is its seed's earliest quote (rows of ``tq`` by
+    ``ord``).  Read in DuckDB, so the 90k texts never become Python strings."""
+    first_row: dict[str, int] = {}
+    for i, k in enumerate(keys):  # rows come in publication order
+        first_row.setdefault(k, i)
+    keep = [cid for cid, s in seeds.items() if old_seeds.get(cid) == s]
+    kept = set(keep)
+    want = [(cid, order[first_row[s]]) for cid, s in seeds.items() if cid not in kept]
+    del first_row, kept
+    con.register("want", pa.table({"claim_id": pa.array([c for c, _ in want], pa.string()),
+                                   "ord": pa.array([o for _, o in want], pa.int64())}))
+    parts = ["SELECT w.claim_id, t.text FROM want w JOIN tq t USING (ord)"]
+    if keep and old is not None:
+        con.register("oldc", old)
+        con.register("keep", pa.table({"claim_id": pa.array(keep, pa.string())}))
+        parts.append("SELECT o.claim_id, any_value(o.text) FROM oldc o JOIN keep k USING (claim_id) GROUP BY ALL")
+    con.execute("CREATE TEMP TABLE seed AS " + " UNION ALL ".join(parts))
+    for name in ("want", "oldc", "keep"):
+        try:
+            con.unregister(name)
+        except Exception:  # noqa: BLE001 - not registered
+            pass
 
 
 def _aggregate(con) -> pa.Table:
+    # the texts join the 90k claims after grouping, not the 116k quotes before it: the
+    # hash table of the grouping holds no text
     rel = con.sql("""
-        SELECT a.claim_id, any_value(s.text) AS text,
-               arg_min(t.doc_id, t.ord) AS first_doc_id, arg_min(t.quote_id, t.ord) AS first_quote_id,
-               arg_min(t.date, t.ord) AS first_date, arg_min(t.outlet, t.ord) AS first_outlet,
-               arg_min(t.url, t.ord) AS first_url,
-               arg_max(t.date, t.ord) FILTER (WHERE TRY_CAST(t.date AS TIMESTAMP) IS NOT NULL) AS last_date,
-               count(*)::INT AS n_quotes, count(DISTINCT t.doc_id)::INT AS n_documents,
-               count(DISTINCT t.outlet)::INT AS n_outlets,
-               coalesce(list_sort(list(DISTINCT t.outlet) FILTER (WHERE t.outlet IS NOT NULL)), []) AS outlets,
-               coalesce(list_sort(list(DISTINCT t.speaker_name) FILTER (WHERE t.speaker_name IS NOT NULL)), [])
-                   AS speakers,
-               coalesce(list_sort(list(DISTINCT t.person) FILTER (WHERE t.person IS NOT NULL AND t.person <> '')), [])
-                   AS speaker_keys,
-               list_sort(list_distinct(flatten(list(coalesce(t.relayed_by, []))))) AS relays
-        FROM tq t JOIN asg a USING (quote_id) JOIN seed s ON s.claim_id = a.claim_id
-        GROUP BY a.claim_id
-        ORDER BY min(t.ord)""").to_arrow_table()
+        WITH agg AS (
+            SELECT a.claim_id, min(t.ord) AS o,
+                   arg_min(t.doc_id, t.ord) AS first_doc_id, arg_min(t.quote_id, t.ord) AS first_quote_id,
+                   arg_min(t.date, t.ord) AS first_date, arg_min(t.outlet, t.ord) AS first_outlet,
+                   arg_min(t.url, t.ord) AS first_url,
+                   arg_max(t.date, t.ord) FILTER (WHERE TRY_CAST(t.date AS TIMESTAMP) IS NOT NULL) AS last_date,
+                   count(*)::INT AS n_quotes, count(DISTINCT t.doc_id)::INT AS n_documents,
+                   count(DISTINCT t.outlet)::INT AS n_outlets,
+                   coalesce(list_sort(list(DISTINCT t.outlet) FILTER (WHERE t.outlet IS NOT NULL)), []) AS outlets,
+                   coalesce(list_sort(list(DISTINCT t.speaker_name) FILTER (WHERE t.speaker_name IS NOT NULL)), [])
+                       AS speakers,
+                   coalesce(list_sort(list(DISTINCT t.person) FILTER (WHERE t.person IS NOT NULL AND t.person <> '')),
+                            []) AS speaker_keys,
+                   list_sort(list_distinct(flatten(list(coalesce(t.relayed_by, []))))) AS relays
+            FROM tq t JOIN asg a USING (quote_id)
+            GROUP BY a.claim_id)
+        SELECT agg.* EXCLUDE (o), s.text FROM agg JOIN seed s USING (claim_id)
+        ORDER BY agg.o""").to_arrow_table()
     return pa.Table.from_arrays([_as(rel.column(f.name), f.type) for f in CLAIMS], schema=CLAIMS)
 
 

@@ -98,10 +98,9 @@ def changes_by_file(files: list[str], keys: list[tuple], old: list, new: list) -
 def update_people(out: Path, config: str | None = None, compression: str = "zstd", durable: bool = True) -> dict:
     """Compute ``person_key`` (:mod:`pipeline.people`) for every speaker of ``out`` and
     rewrite the speaker part files whose keys changed."""
-    import duckdb
-
     from stages.lexicon import load_lexicon
 
+    from .claims import connect
     from .datasets import columns, scan, table_glob
     from .people import Row, Words, resolve
     from .schemas import SPEAKERS
@@ -110,7 +109,7 @@ def update_people(out: Path, config: str | None = None, compression: str = "zstd
     glob = table_glob(Path(out), "speakers")
     if glob is None:
         return {"speakers": 0}
-    con = duckdb.connect()
+    con = connect()
     src = scan(glob, filename=True)
     old = "person_key" if "person_key" in columns(con, src) else "NULL::VARCHAR"
     t = con.sql(f"SELECT doc_id, speaker_id, name, type, title, aliases, {old} AS person_key, filename "

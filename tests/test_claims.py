@@ -178,6 +178,41 @@ def test_a_claim_spans_the_two_runs_and_keeps_its_id(runs):
     assert (now.loc[before.index] == before).all()
 
 
+def test_a_claim_keeps_its_text_when_an_earlier_spelling_takes_first(runs):
+    """The text of a claim made in run 1 stays when a re-spelled variant dated earlier
+    becomes its first appearance in run 2 (read back from the last claims file)."""
+    t = tables(runs["out"])
+    c = t["claims"].set_index("claim_id")
+    before = runs["after1"]["claims"].set_index("claim_id")
+    taken = c.index[c["first_doc_id"].isin(runs["earlier"])].intersection(before.index)
+    assert len(taken) >= 6
+    assert (c.loc[taken, "text"] == before.loc[taken, "text"]).all()
+    # and the variant's own spelling differs from it (else the check would prove nothing)
+    q = t["quotes"].set_index("quote_id")
+    assert (q.loc[c.loc[taken, "first_quote_id"], "text"].to_numpy() != c.loc[taken, "text"].to_numpy()).any()
+
+
+def test_near_duplicates_are_the_same_in_small_chunks(runs, monkeypatch):
+    """Words are numbered a chunk of forms at a time and candidate pairs checked a chunk
+    at a time: chunks of 3 forms and 4 pairs give the same pairs, each with its exact
+    Jaccard, >= 5 words in common and the same numbers."""
+    from pipeline import neardup
+
+    q = tables(runs["out"])["quotes"]
+    names = list(dict.fromkeys(claims.normalise_many(q["text"].tolist())))
+    big = near_duplicates(names, claims.SIMILARITY, claims.MIN_SHARED_WORDS)
+    assert sum(map(len, big.values())) >= 10
+    monkeypatch.setattr(neardup, "_TOKEN_CHUNK", 3)
+    monkeypatch.setattr(neardup, "_CHECK_CHUNK", 4)
+    small = near_duplicates(names, claims.SIMILARITY, claims.MIN_SHARED_WORDS)
+    assert {k: sorted(v) for k, v in small.items()} == {k: sorted(v) for k, v in big.items()}
+    for i, pairs in big.items():
+        for jac, j in pairs:
+            a, b = set(names[i].split()), set(names[j].split())
+            assert jac == len(a & b) / len(a | b) >= claims.SIMILARITY and len(a & b) >= claims.MIN_SHARED_WORDS
+            assert set(re.findall("[0-9]+", names[i])) == set(re.findall("[0-9]+", names[j]))
+
+
 def test_near_duplicates_join_and_different_figures_do_not(tmp_path):
     base = ("وقال المتحدث باسم وزارة الصحة إن فرق الوزارة أنهت تطعيم الأطفال في جميع مدارس المنطقة "
             "خلال الأسبوع الماضي وإن الحملة ستستمر حتى نهاية الشهر المقبل")
