@@ -266,7 +266,8 @@ class RelayTracer(CreditFinder):
                     return None  # حساب الاتحاد الكويتي: the account's owner, not an outlet
                 out = []
                 while j < len(forms) and len(out) < 3 and forms[j] not in self.lex.boundaries \
-                        and forms[j] not in self.lex.complementisers and not self._punct_between(words, j - 1, j, out):
+                        and forms[j] not in self.lex.complementisers and forms[j] not in self.lex.cue_forms \
+                        and not self._punct_between(words, j - 1, j, out):
                     if out and forms[j].startswith("ال") and forms[j].endswith(("يه", "ي")):
                         break  # بيلد الالمانية: a nationality adjective, not part of the name
                     if out and forms[j][:1].isascii() != forms[j - 1][:1].isascii():
@@ -320,6 +321,9 @@ class RelayTracer(CreditFinder):
             if q.cue.kind == "participle" and f in self.told_heads and t + 1 < c and (
                     forms[t + 1][:1] == "ل" or forms[t + 1] in ("الي", "مع")):
                 return words.starts[t]  # واختتم حديثه لـ"سبق" قائلا: the talk the participle goes on
+            if q.cue.kind == "participle" and t + 1 < c and forms[t][:1] == "ل" and (
+                    forms[t] == "ل" or forms[t][1:] in self.lex.media_heads or self._match_prefixed(forms, t)):
+                return words.starts[t]  # وتحدث المدرب لـ«الرياضية» قائلا / لخص طروحاته لمجلة X قائلا
             # وردا على سؤال وكالة فرانس برس، قال X: the outlet that asked was answered
             answer = f == "علي" and t > 0 and strip_conj(forms[t - 1]) == "ردا"
             if (f in ("في", "عبر", "خلال") or answer) and t + 1 < c and (
@@ -360,7 +364,10 @@ class RelayTracer(CreditFinder):
         according = q.cue.kind == "according"
         if sp_s is not None and not according:
             # وقال شالوم [للقناة التلفزيونية …]: a mention that ran on over the outlet spoken to
-            j = words.first_at_or_after(sp_s) + 1
+            j = words.first_at_or_after(sp_s)
+            f = forms[j] if j < len(forms) else ""
+            if not (f[:2] == "لل" and (self._match_prefixed(forms, j) or "ال" + f[2:] in self.broadcast_heads)):
+                j += 1  # وقال [للجزيرة نت] إن: a mention that is the outlet spoken to names no speaker
             told_obj = fold(q.cue.lemma) in self.told_lemmas
             while j < len(forms) and words.starts[j] < sp_e:
                 f = forms[j]
