@@ -51,16 +51,17 @@ def _say(warn: Warn, code: str, **kw) -> None:
 
 def open_manifest(out: Path, warn: Warn, compression: str = "zstd") -> Manifest:
     """The manifest of ``out``; rebuilt from the tables when SQLite cannot read it, or
-    when it is gone while the tables are there (its files would otherwise be taken for
-    the leftovers of a killed run, and deleted)."""
+    when it is gone, or empty (SQLite takes a zero-byte file for a new database), while
+    the tables are there: their files would otherwise be taken for the leftovers of a
+    killed run, and deleted.  (A killed run's own files are never visible before their
+    batch is committed, so visible parts with no committed batch mean a lost manifest.)"""
     path = out / STATE_DIR / "manifest.sqlite"
-    existed = path.exists()
     try:
         manifest = Manifest(out)
     except ManifestCorrupt as e:
         error = str(e)
     else:
-        if not existed and _part_files(out):
+        if not manifest.committed_parts() and _part_files(out):
             n_docs, n_parts = rebuild(out, manifest)
             _say(warn, "E210", path=path, out=out, n_docs=n_docs, n_parts=n_parts)
         return manifest

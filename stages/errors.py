@@ -73,7 +73,7 @@ MESSAGES = {
             "(or raise the file-size limit) and run again to resume",
     "E208": "the output in {path} was written by an older isnad (tables {tables}); "
             "{n_files} part files were converted to the current schema",
-    "E210": "the manifest {path} is missing; it was rebuilt from the tables in {out} "
+    "E210": "the manifest {path} is missing or empty; it was rebuilt from the tables in {out} "
             "({n_docs} documents in {n_parts} batches)",
     "E209": "unexpected error: {error} (the traceback is in {path}); the batches committed so far "
             "are kept: run again to resume, and report it if it happens again (ISNAD_DEBUG=1 shows it)",

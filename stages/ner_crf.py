@@ -18,9 +18,32 @@ taken as certain.
 """
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
+
+
+def _model_info(tagger, path: str | Path):
+    """The model's weights, as ``pycrfsuite.Tagger.info()`` gives them.  ``info()`` dumps
+    the model as text into a temporary file first (1.1 MB for names.crfsuite): under a
+    file-size limit (``ulimit -f``) below that, or with a full /tmp, the write fails
+    ("Can't close file") and no run could even start.  The dump is then read from a child
+    process through a pipe, which neither limit applies to."""
+    try:
+        return tagger.info()
+    except RuntimeError:
+        pass
+    from pycrfsuite._dumpparser import CRFsuiteDumpParser
+    code = "import sys, pycrfsuite; t = pycrfsuite.Tagger(); t.open(sys.argv[1]); t.dump()"
+    dump = subprocess.run([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, check=True).stdout
+    parser = CRFsuiteDumpParser()
+    for line in io.BytesIO(dump):  # lines end at \n only, as info() reads its file
+        parser.feed(line.decode("utf8"))
+    return parser.result
 
 
 class CRF:
@@ -30,7 +53,7 @@ class CRF:
         import pycrfsuite
         t = pycrfsuite.Tagger()
         t.open(str(path))
-        info = t.info()
+        info = _model_info(t, path)
         self.labels = tuple(t.labels())
         t.close()
         n = len(self.labels)
