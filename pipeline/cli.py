@@ -23,8 +23,12 @@ from pathlib import Path
 
 from stages.errors import IsnadError
 
+from stages.lexicon import installed_data
+
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "astana8.txt"
+SAMPLE = installed_data("examples/astana8.txt")
+# run.py writes beside the checkout; an installed `isnad` (no checkout) in the current folder
+DEFAULT_OUT = ROOT / "outputs" if (ROOT / "examples").is_dir() else Path("outputs")
 
 SUBCOMMANDS = {
     "who": ("pipeline.commands.who", "every quote by one speaker across an output folder"),
@@ -59,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "id or doc_id, text, optional title, url, source, date), .csv/.csv.gz and .parquet "
                          "(the same columns), or folders of them; UTF-8 (BOM or not), UTF-16 with BOM and "
                          "Windows-1256 are detected (default: the bundled sample examples/astana8.txt)")
-    ap.add_argument("--out", default=str(ROOT / "outputs"), help="output folder (default: outputs/)")
+    ap.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: outputs/)")
     ap.add_argument("--config", default=None, help="TOML configuration (default: config/isnad.toml)")
     ap.add_argument("--backend", choices=("rules", "stanza"), default=None,
                     help="override [pipeline] backend of the configuration: rules (default, no model "

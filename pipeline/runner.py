@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterator
 
 from stages.errors import ConfigError, RunError, make
+from stages.lexicon import DEFAULT_CONFIG  # the checkout's, or an installed wheel's
 
 from .engines import InProcessEngine, PoolEngine, Task, default_workers, drop_nlp, get_nlp
 from .extract import Record
@@ -48,8 +49,6 @@ from .manifest import Manifest, OutputLock, dup_key, new_run_id
 from .recovery import open_manifest, recover
 from .progress import Progress, summary  # noqa: F401 (summary: re-exported for the CLI)
 from .writer import empty_blobs
-
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "isnad.toml"
 
 
 @dataclass

@@ -15,7 +15,25 @@ from pathlib import Path
 from .errors import ConfigError, make
 from .textnorm import fold
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "isnad.toml"
+
+
+def installed_data(rel: str) -> Path:
+    """``rel`` (``config/isnad.toml``, ``examples/astana8.txt``) of this checkout — run.py,
+    the editable install of ``make setup`` — else of a wheel (``pip install .``), which
+    has no checkout: pyproject.toml's ``data-files`` put them in ``<prefix>/share/isnad``."""
+    here = Path(__file__).resolve().parent.parent / rel
+    if here.exists():
+        return here
+    import site
+    import sysconfig
+    for base in (sysconfig.get_path("data"), site.getuserbase()):
+        installed = Path(base) / "share" / "isnad" / rel
+        if installed.exists():
+            return installed
+    return here  # missing: E001 names the path the checkout would have
+
+
+DEFAULT_CONFIG = installed_data("config/isnad.toml")
 
 LEXICON_KEYS = (
     "cues", "agencies", "titles", "organizations", "groups", "documents", "anonymous",
