@@ -103,7 +103,7 @@ def _finish(doc_id: str, text, path, options: InputOptions, raw_hash: str | Call
     if text is None:
         return no("E104", fields=", ".join(options.text_fields), columns=_columns(columns))
     if not isinstance(text, str):
-        return no("E105", type=type(text).__name__)
+        return no("E105", type=json_type(text))
     if len(text) > options.max_chars:
         return no("E110", size=f"{len(text):,} characters", limit=options.max_chars)
     date_raw = meta.pop("date", None)
@@ -152,12 +152,23 @@ def record_from_obj(obj: dict, path, fallback_id: str, options: InputOptions = D
                     raw_hash: str | Callable[[], str] | None = None, check_chars: bool = True) -> Item:
     """``check_chars=False``: the caller knows no field can hold a lone surrogate (a JSON
     line without a ``\\u`` escape: decoded UTF-8 never gives one)."""
+    def fingerprint() -> str:
+        return raw_hash if isinstance(raw_hash, str) else raw_hash() if raw_hash else _obj_hash(obj)
+
     raw_id = next((obj[k] for k in options.id_fields if obj.get(k) not in (None, "")), None)
+    if isinstance(raw_id, CONTAINERS):  # its repr (['a']) is no id: known by its place
+        return reject(fallback_id, path, "E115", fingerprint(),
+                      field="id", type=json_type(raw_id), value=printable(repr(raw_id), 40))
     doc_id = fallback_id if raw_id is None else _id(raw_id)
     if check_chars and (pos := bad_chars(doc_id)) is not None:  # not a usable key: known by its place
         return reject(fallback_id, path, "E112", raw_hash if isinstance(raw_hash, str) else "",
                       field="id", pos=pos, value=printable(doc_id))
     text = next((obj[k] for k in options.text_fields if k in obj), None)
+    for name, names in (("title", options.title_fields), ("url", options.url_fields),
+                        ("outlet", options.outlet_fields), ("date", options.date_fields)):
+        if isinstance(value := _first(obj, names, raw=True), CONTAINERS):
+            return reject(doc_id, path, "E115", fingerprint(),
+                          field=name, type=json_type(value), value=printable(repr(value), 40))
     item = _finish(doc_id, text, path, options, raw_hash or (lambda: _obj_hash(obj)), columns=obj.keys(),
                    check_chars=check_chars,
                    title=_first(obj, options.title_fields), url=_first(obj, options.url_fields),
@@ -183,6 +194,18 @@ def _id(v) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return unicodedata.normalize("NFC", str(v)).strip()
+
+
+# Metadata a record may not hold: a list or an object is no title, id or date (its
+# Python repr, "['a']", used to become the doc_id or the title).
+CONTAINERS = (list, tuple, dict, set)
+_JSON_TYPES = {"dict": "object", "list": "array", "tuple": "array", "set": "array", "str": "string", "NoneType": "null",
+               "int": "number", "float": "number", "bool": "true/false"}
+
+
+def json_type(v) -> str:
+    """The JSON name of ``v``'s type (a Python list is an array, None is null)."""
+    return _JSON_TYPES.get(type(v).__name__, type(v).__name__)
 
 
 def _s(v) -> str | None:
@@ -297,14 +320,15 @@ def _jsonl_item(raw: bytes, lineno: int, path: Path, options: InputOptions) -> I
     try:
         obj = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as e:
-        # e.msg alone ("Expecting value") leaves the sentence hanging: say where
+        # e.msg alone ("Expecting value") leaves the sentence hanging: say where (some
+        # messages end with "at" already: "Unterminated string starting at")
         return reject(fallback_id, path, "E103", sha(raw), line=lineno,
-                      error=f"{e.msg.lower()} at column {e.colno}")
+                      error=f"{e.msg.lower().removesuffix(' at')} at column {e.colno}")
     except RecursionError:
         return reject(fallback_id, path, "E103", sha(raw), line=lineno, error="nested too deeply")
     if not isinstance(obj, dict):
         return reject(fallback_id, path, "E103", sha(raw), line=lineno,
-                      error=f"a JSON {type(obj).__name__.replace('dict', 'object')}, not an object")
+                      error=f"a JSON {json_type(obj)}, not an object")
     # a lone surrogate can only come from a \u escape: most lines (UTF-8 text) have none
     return record_from_obj(obj, path, fallback_id, options, lambda: sha(raw), check_chars=b"\\u" in raw)
 

@@ -60,6 +60,7 @@ MESSAGES = {
     "E112": "field {field} holds a lone surrogate at position {pos} (near \"{value}\"), which is not valid Unicode",
     "E113": "{path} is not a file type isnad reads ({suffixes}){hint}",
     "E114": "no input files in {path} (isnad reads {suffixes}){found}",
+    "E115": "field {field} holds an {type} ({value}), not text, a number or a date",
     # output / run state
     "E201": "output folder {path} is locked by another run (pid {pid}); wait for it or remove {lock} if that process is gone",
     "E202": "output folder {path} is not writable: {error}",
@@ -73,10 +74,10 @@ MESSAGES = {
             "(or raise the file-size limit) and run again to resume",
     "E208": "the output in {path} was written by an older isnad (tables {tables}); "
             "{n_files} part files were converted to the current schema",
-    "E210": "the manifest {path} is missing or empty; it was rebuilt from the tables in {out} "
-            "({n_docs} documents in {n_parts} batches)",
     "E209": "unexpected error: {error} (the traceback is in {path}); the batches committed so far "
             "are kept: run again to resume, and report it if it happens again (ISNAD_DEBUG=1 shows it)",
+    "E210": "the manifest {path} is missing or empty; it was rebuilt from the tables in {out} "
+            "({n_docs} documents in {n_parts} batches)",
     # backends
     "E301": "the stanza backend needs the stanza package: pip install '.[stanza]'",
     "E302": "Stanza Arabic models are not installed in {dir}; run: python run.py models download",

@@ -177,12 +177,39 @@ def test_missing_text_field_lists_the_columns_and_names_the_flag(tmp_path):
 
 
 def test_broken_json_message_is_a_whole_sentence(tmp_path):
-    (tmp_path / "a.jsonl").write_text('{"id": "x", "text": \n[1, 2]\n', encoding="utf-8")
+    (tmp_path / "a.jsonl").write_text('{"id": "x", "text": \n[1, 2]\n{"id": "y", "text": "قال\nnull\n',
+                                      encoding="utf-8")
     out = tmp_path / "out"
     run_batch([str(tmp_path / "a.jsonl")], out, options=_opts())
     rej = pd.read_parquet(out / "rejected").set_index("doc_id")
     assert rej.loc["a.jsonl:1", "message"] == "[E103] line 1 is not valid JSON: expecting value at column 21."
-    assert rej.loc["a.jsonl:2", "message"] == "[E103] line 2 is not valid JSON: a JSON list, not an object."
+    assert rej.loc["a.jsonl:2", "message"] == "[E103] line 2 is not valid JSON: a JSON array, not an object."
+    # json's own message ends with "at" here: it was "starting at at column 21"
+    assert rej.loc["a.jsonl:3", "message"] == \
+        "[E103] line 3 is not valid JSON: unterminated string starting at column 21."
+    assert rej.loc["a.jsonl:4", "message"] == "[E103] line 4 is not valid JSON: a JSON null, not an object."
+
+
+def test_a_list_or_object_in_a_metadata_field_rejects_that_record(tmp_path):
+    """A list id became the doc_id "['a']" and an object title the title "{'a': 1}"."""
+    text = "قال الوزير إن «المملكة ترحب بالاتفاق»."
+    rows = [{"id": ["a"], "text": text}, {"id": "t", "text": text, "title": {"a": 1}},
+            {"id": "d", "text": text, "date": [2015, 7, 21]}, {"id": "n", "text": 7},
+            {"id": 5, "text": text, "title": 12, "date": "2015-07-21"}]
+    src = tmp_path / "m.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    for _ in range(2):  # reported again by a re-run, never written twice
+        assert main([str(src), "--out", str(out), "--workers", "1", "--quiet"]) == EXIT_REJECTED
+    rej = pd.read_parquet(out / "rejected").set_index("doc_id")
+    assert sorted(rej.index) == ["d", "m.jsonl:1", "n", "t"]
+    assert rej.loc["m.jsonl:1", "message"] == \
+        "[E115] field id holds an array (['a']), not text, a number or a date"
+    assert rej.loc["t", "reason"] == "E115" and "field title holds an object" in rej.loc["t", "message"]
+    assert "field date holds an array" in rej.loc["d", "message"]
+    assert rej.loc["n", "message"] == "[E105] document text is not a string but number"
+    docs = pd.read_parquet(out / "documents")
+    assert docs.doc_id.tolist() == ["5"] and docs.title.tolist() == ["12"]  # numbers are fine as text
 
 
 @pytest.mark.parametrize("value, expected", [
