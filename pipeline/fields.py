@@ -5,7 +5,8 @@
   configuration, or the defaults.
 - :func:`bad_chars`: a lone surrogate (``"\\ud800"`` in JSON) is not a character: it
   cannot be written to Parquet or SQLite, so a record holding one in any field is
-  rejected (E112) before it reaches the manifest or a worker.
+  rejected (E112) before it reaches the manifest or a worker; so is one with a list or an
+  object where a metadata value should be (:data:`CONTAINERS`, E115).
 - :func:`parse_date`: ``documents.date`` is a UTC timestamp; a date without a zone is
   taken as UTC; a date that cannot be read becomes null (with a warning in the run
   summary), never a rejection.
@@ -118,6 +119,18 @@ def path_str(path) -> str:
     not UTF-8 (``os.fsdecode`` gives lone surrogates for them) keeps them as escapes."""
     s = str(path)
     return s if _SURROGATE.search(s) is None else s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# Metadata a record may not hold: a list or an object is no title, id or date (its
+# Python repr, "['a']", used to become the doc_id or the title).
+CONTAINERS = (list, tuple, dict, set)
+_JSON_TYPES = {"dict": "object", "list": "array", "tuple": "array", "set": "array", "str": "string", "NoneType": "null",
+               "int": "number", "float": "number", "bool": "true/false"}
+
+
+def json_type(v) -> str:
+    """The JSON name of ``v``'s type (a Python list is an array, None is null)."""
+    return _JSON_TYPES.get(type(v).__name__, type(v).__name__)
 
 
 # ----------------------------------------------------------------------------- dates

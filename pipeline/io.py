@@ -34,7 +34,7 @@ from .decode import (BOMS, CTRL_CHARS, binary_text, clean_html, detect_decode,  
 from .extract import Record
 from .inputs import SUFFIXES, InputFiles, expand_inputs, supported  # noqa: F401 (re-exported)
 from .fields import (DEFAULT_OPTIONS, ID_FIELDS, MAX_CHARS, TEXT_FIELDS, InputOptions,  # noqa: F401
-                     bad_chars, parse_date, path_str, printable)
+                     CONTAINERS, bad_chars, json_type, parse_date, path_str, printable)
 
 
 
@@ -194,18 +194,6 @@ def _id(v) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return unicodedata.normalize("NFC", str(v)).strip()
-
-
-# Metadata a record may not hold: a list or an object is no title, id or date (its
-# Python repr, "['a']", used to become the doc_id or the title).
-CONTAINERS = (list, tuple, dict, set)
-_JSON_TYPES = {"dict": "object", "list": "array", "tuple": "array", "set": "array", "str": "string", "NoneType": "null",
-               "int": "number", "float": "number", "bool": "true/false"}
-
-
-def json_type(v) -> str:
-    """The JSON name of ``v``'s type (a Python list is an array, None is null)."""
-    return _JSON_TYPES.get(type(v).__name__, type(v).__name__)
 
 
 def _s(v) -> str | None:
