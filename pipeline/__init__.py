@@ -33,8 +33,18 @@ def _spawned_child() -> bool:
     return mp is not None and bool(getattr(mp.current_process(), "_inheriting", False))
 
 
+def _leave_ctrl_c_to_the_driver() -> None:
+    """Ctrl-C at a terminal sends SIGINT to every process of the foreground group, the
+    workers too: each printed a KeyboardInterrupt traceback from wherever it was (often
+    still importing spaCy).  The driver alone handles it: it ends the workers
+    (:meth:`pipeline.engines.PoolEngine.abort`) and records the run as interrupted."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 if _spawned_child():
     _die_with_parent()
+    _leave_ctrl_c_to_the_driver()
 
 __version__ = "0.1.0"
 

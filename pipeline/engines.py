@@ -256,6 +256,13 @@ class PoolEngine:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def abort(self) -> None:
+        """Ctrl-C: the workers ignore SIGINT (pipeline/__init__.py), so they are ended
+        here rather than waited for through the batches they hold."""
+        procs = getattr(self.pool, "_processes", None) or {}
+        for proc in list(procs.values()):
+            proc.terminate()
+
 
 def _take(it: Iterator, n: int) -> list:
     out = []

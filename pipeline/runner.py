@@ -116,7 +116,10 @@ def run_batch(inputs: list[str], out: Path, config: str | None = None,
         if not os.access(out, os.W_OK):
             raise PermissionError("permission denied")
     except OSError as e:
-        raise make(RunError, "E202", path=out, error=getattr(e, "strerror", None) or str(e)) from None
+        # "File exists" / "Not a directory" when OUT, or a folder on its way, is a file
+        blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+        what = f"{blocker} is a file, not a folder" if blocker else getattr(e, "strerror", None) or str(e)
+        raise make(RunError, "E202", path=out, error=what) from None
     with OutputLock(out, opts.wait) as lock:
         run = _Run(files, out, cfg, compression, opts)
         run.lock = lock
@@ -350,6 +353,8 @@ class _Run:
             raise _output_error(e, self.out) from None
         finally:
             if engine is not None:
+                if status == "interrupted" and hasattr(engine, "abort"):
+                    engine.abort()
                 engine.close()
             self.progress.close()
             try:  # never leave the run marked running; on a full disk this may fail too

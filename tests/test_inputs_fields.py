@@ -242,6 +242,18 @@ def test_dates_are_utc_timestamps_and_bad_ones_null_with_a_warning(tmp_path, cap
 
 # ----------------------------------------------------------------------------- 2: what is read
 
+@pytest.mark.parametrize("out_rel", ["feed.jsonl", "afile/sub"])
+def test_an_output_path_that_is_a_file_says_so(tmp_path, capsys, out_rel):
+    """--out naming a file (the input itself, say) was 'not writable: File exists'."""
+    src = write_jsonl(tmp_path / "feed.jsonl", articles(2))
+    (tmp_path / "afile").write_text("x")
+    assert main([str(src), "--out", str(tmp_path / out_rel), "--quiet"]) == EXIT_USAGE
+    blocker = tmp_path / out_rel.split("/")[0]
+    assert f"[E202] output folder {tmp_path / out_rel} is not writable: {blocker} is a file, not a folder" \
+        in capsys.readouterr().err
+    assert src.read_text(encoding="utf-8").count("\n") == 2  # the input is untouched
+
+
 def test_output_folder_inside_the_input_is_never_read(tmp_path):
     inp = tmp_path / "news"
     inp.mkdir()
