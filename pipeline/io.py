@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import html
 import io
+import itertools
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -321,6 +322,16 @@ def _jsonl_item(raw: bytes, lineno: int, path: Path, options: InputOptions) -> I
     return record_from_obj(obj, path, fallback_id, options, lambda: sha(raw), check_chars=b"\\u" in raw)
 
 
+def csv_delimiter(header: str) -> str:
+    """The header line's separator: a comma, else whichever of ``;`` (spreadsheets in
+    many locales), tab or ``|`` it holds most.  A semicolon file read with commas was
+    one column named ``id;text;title``, rejected as having no text field."""
+    if "," in header:
+        return ","
+    n, sep = max((header.count(c), c) for c in ";\t|")
+    return sep if n else ","
+
+
 def _read_csv(path: Path, options: InputOptions) -> Iterator[Item]:
     csv.field_size_limit(max(options.max_chars * 4, 1 << 20))
     try:
@@ -343,7 +354,12 @@ def _read_csv(path: Path, options: InputOptions) -> Iterator[Item]:
             return
     enc = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(enc, enc)
     with _open_binary(path) as f:
-        reader = csv.DictReader(io.TextIOWrapper(f, encoding=enc, newline=""))
+        lines = io.TextIOWrapper(f, encoding=enc, newline="")
+        try:
+            header = lines.readline()
+        except (UnicodeDecodeError, OSError, EOFError):
+            header = ""  # said below, by the reader
+        reader = csv.DictReader(itertools.chain([header], lines), delimiter=csv_delimiter(header))
         try:
             fields = reader.fieldnames or []
             if not any(k in fields for k in options.text_fields):

@@ -146,6 +146,25 @@ def test_csv_with_other_column_names_maps_every_field(tmp_path):
         assert d.date == pd.Timestamp(datetime.fromisoformat(a["date"]).replace(tzinfo=UTC))
 
 
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_csv_with_another_separator_is_read_by_its_header(tmp_path, sep):
+    """A semicolon CSV (a spreadsheet's export in many locales) was one column named
+    'id;text;title': every file rejected with E104."""
+    arts = articles(3)
+    src = tmp_path / "export.csv"
+    with open(src, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=sep)
+        w.writerow(["id", "text", "title"])
+        for a in arts:  # texts hold commas, and a quoted separator
+            w.writerow([a["id"], a["text"] + f"، نعم{sep}لا", a["title"]])
+    out = tmp_path / "out"
+    assert main([str(src), "--out", str(out), "--workers", "1", "--quiet"]) == EXIT_OK
+    docs = pd.read_parquet(out / "documents").set_index("doc_id")
+    assert sorted(docs.index) == sorted(a["id"] for a in arts)
+    assert docs.loc[arts[0]["id"], "title"] == arts[0]["title"]
+    assert docs.loc[arts[0]["id"], "text"].endswith(f"، نعم{sep}لا")
+
+
 def test_field_names_from_the_configuration(tmp_path):
     arts = _csv_articles(tmp_path / "export.csv", 2)
     cfg_dir = tmp_path / "config"
