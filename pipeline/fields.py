@@ -6,7 +6,7 @@
 - :func:`bad_chars`: a lone surrogate (``"\\ud800"`` in JSON) is not a character: it
   cannot be written to Parquet or SQLite, so a record holding one in any field is
   rejected (E112) before it reaches the manifest or a worker; so is one with a list or an
-  object where a metadata value should be (:data:`CONTAINERS`, E115).
+  object where a metadata value should be (:data:`CONTAINERS`, E116).
 - :func:`parse_date`: ``documents.date`` is a UTC timestamp; a date without a zone is
   taken as UTC; a date that cannot be read becomes null (with a warning in the run
   summary), never a rejection.

@@ -158,9 +158,9 @@ def record_from_obj(obj: dict, path, fallback_id: str, options: InputOptions = D
 
     raw_id = next((obj[k] for k in options.id_fields if obj.get(k) not in (None, "")), None)
     if isinstance(raw_id, CONTAINERS):  # its repr (['a']) is no id: known by its place
-        return reject(fallback_id, path, "E115", fingerprint(),
+        return reject(fallback_id, path, "E116", fingerprint(),
                       field="id", type=json_type(raw_id), value=printable(repr(raw_id), 40))
-    doc_id = fallback_id if raw_id is None else _id(raw_id)
+    doc_id = (_id(raw_id) if raw_id is not None else "") or fallback_id  # a blank id ("  ") was ""
     if check_chars and (pos := bad_chars(doc_id)) is not None:  # not a usable key: known by its place
         return reject(fallback_id, path, "E112", raw_hash if isinstance(raw_hash, str) else "",
                       field="id", pos=pos, value=printable(doc_id))
@@ -168,7 +168,7 @@ def record_from_obj(obj: dict, path, fallback_id: str, options: InputOptions = D
     for name, names in (("title", options.title_fields), ("url", options.url_fields),
                         ("outlet", options.outlet_fields), ("date", options.date_fields)):
         if isinstance(value := _first(obj, names, raw=True), CONTAINERS):
-            return reject(doc_id, path, "E115", fingerprint(),
+            return reject(doc_id, path, "E116", fingerprint(),
                           field=name, type=json_type(value), value=printable(repr(value), 40))
     item = _finish(doc_id, text, path, options, raw_hash or (lambda: _obj_hash(obj)), columns=obj.keys(),
                    check_chars=check_chars,

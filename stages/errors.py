@@ -60,7 +60,7 @@ MESSAGES = {
     "E112": "field {field} holds a lone surrogate at position {pos} (near \"{value}\"), which is not valid Unicode",
     "E113": "{path} is not a file type isnad reads ({suffixes}){hint}",
     "E114": "no input files in {path} (isnad reads {suffixes}){found}",
-    "E115": "field {field} holds an {type} ({value}), not text, a number or a date",
+    "E116": "field {field} holds an {type} ({value}), not text, a number or a date",
     # output / run state
     "E201": "output folder {path} is locked by another run (pid {pid}); wait for it or remove {lock} if that process is gone",
     "E202": "output folder {path} is not writable: {error}",

@@ -214,7 +214,7 @@ def test_a_list_or_object_in_a_metadata_field_rejects_that_record(tmp_path):
     text = "قال الوزير إن «المملكة ترحب بالاتفاق»."
     rows = [{"id": ["a"], "text": text}, {"id": "t", "text": text, "title": {"a": 1}},
             {"id": "d", "text": text, "date": [2015, 7, 21]}, {"id": "n", "text": 7},
-            {"id": 5, "text": text, "title": 12, "date": "2015-07-21"}]
+            {"id": 5, "text": text, "title": 12, "date": "2015-07-21"}, {"id": "  ", "text": text}]
     src = tmp_path / "m.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "out"
@@ -223,12 +223,13 @@ def test_a_list_or_object_in_a_metadata_field_rejects_that_record(tmp_path):
     rej = pd.read_parquet(out / "rejected").set_index("doc_id")
     assert sorted(rej.index) == ["d", "m.jsonl:1", "n", "t"]
     assert rej.loc["m.jsonl:1", "message"] == \
-        "[E115] field id holds an array (['a']), not text, a number or a date"
-    assert rej.loc["t", "reason"] == "E115" and "field title holds an object" in rej.loc["t", "message"]
+        "[E116] field id holds an array (['a']), not text, a number or a date"
+    assert rej.loc["t", "reason"] == "E116" and "field title holds an object" in rej.loc["t", "message"]
     assert "field date holds an array" in rej.loc["d", "message"]
     assert rej.loc["n", "message"] == "[E105] document text is not a string but number"
     docs = pd.read_parquet(out / "documents")
-    assert docs.doc_id.tolist() == ["5"] and docs.title.tolist() == ["12"]  # numbers are fine as text
+    assert docs.doc_id.tolist() == ["5", "m.jsonl:6"]  # a blank id is known by its place, never ""
+    assert docs.title.tolist()[0] == "12"  # numbers are fine as text
 
 
 @pytest.mark.parametrize("value, expected", [
