@@ -213,7 +213,7 @@ class RelayTracer(CreditFinder):
             k += 1
         return None
 
-    def _outlet_span(self, words: Words, s: int, e: int) -> tuple[Agency, int, int] | None:
+    def _outlet_span(self, words: Words, s: int, e: int, clitics: str = "ل") -> tuple[Agency, int, int] | None:
         """صحيفة ديلي تلغراف، قناة فوكس نيوز: an outlet missing from the lexicon, named
         by the words after a media head (up to three, stopping at a boundary); with the
         offsets of the name itself."""
@@ -221,7 +221,7 @@ class RelayTracer(CreditFinder):
         forms = words.forms
         while k < len(forms) and words.starts[k] < e + 60:
             f = forms[k]
-            b = f[1:] if f.startswith("ل") and len(f) > 3 else f
+            b = f[1:] if f[:1] in clitics and len(f) > 3 else f
             if f in self.lex.media_heads or b in self.lex.media_heads:
                 hit = self.lex.match_agency(forms, k) or self._match_prefixed(forms, k)
                 if hit:  # وكالة الصحافة الفرنسية: the head starts a name the lexicon knows
@@ -362,13 +362,13 @@ class RelayTracer(CreditFinder):
         out = list(self._source_outlet(words, q))
         sp_s, sp_e = q.speaker_start, q.speaker_end
         according = q.cue.kind == "according"
+        told_obj = fold(q.cue.lemma) in self.told_lemmas
         if sp_s is not None and not according:
             # وقال شالوم [للقناة التلفزيونية …]: a mention that ran on over the outlet spoken to
             j = words.first_at_or_after(sp_s)
             f = forms[j] if j < len(forms) else ""
             if not (f[:2] == "لل" and (self._match_prefixed(forms, j) or "ال" + f[2:] in self.broadcast_heads)):
                 j += 1  # وقال [للجزيرة نت] إن: a mention that is the outlet spoken to names no speaker
-            told_obj = fold(q.cue.lemma) in self.told_lemmas
             while j < len(forms) and words.starts[j] < sp_e:
                 f = forms[j]
                 if f[:1] == "ل" and (f[1:] in self.lex.media_heads or "ال" + f[2:] in self.broadcast_heads
@@ -378,6 +378,19 @@ class RelayTracer(CreditFinder):
                     break
                 if told_obj and f in self.lex.media_heads and not f.startswith("ال"):
                     sp_e = words.starts[j]  # أبلغ مسؤول حكومي [وكالة أنباء "رويترز"]: the one told
+                    break
+                j += 1
+        if sp_s is not None and not according:
+            j = words.first_at_or_after(sp_s)
+            hit = self.lex.match_agency(forms, j) if told_obj else None
+            if hit is not None and j + hit[1] < len(forms) and words.starts[j + hit[1]] < sp_e \
+                    and any(ch in words.gap(j - 1, j) for ch in OPEN_MARKS):
+                sp_s = words.starts[j + hit[1]]  # وأفاد «عكاظ» مصدر مطلع بأن: the outlet told comes first
+            j = words.first_at_or_after(sp_s) + 1
+            while j + 1 < len(forms) and words.starts[j + 1] < sp_e:
+                if strip_conj(forms[j]) in self.published and (
+                        self.lex.match_agency(forms, j + 1) or forms[j + 1] in self.lex.media_heads):
+                    sp_e = words.starts[j]  # وذكر بيان [نشرته وكالة الأنباء السعودية]: the outlet that carried it
                     break
                 j += 1
         # وقالت وكالة أنباء الصين الجديدة (شينخوا): the speaker's own name is no relay of it
@@ -390,7 +403,6 @@ class RelayTracer(CreditFinder):
                     own.add(hit[0].name)
                 j += 1
         # أبلغ الوزير «الشرق الأوسط» أن: the marked or headed outlet after the cue was told
-        told_obj = fold(q.cue.lemma) in self.told_lemmas
         while k < len(forms) and words.starts[k] < e:
             in_speaker = sp_s is not None and sp_s <= words.starts[k] < sp_e
             # وقال المحلل [للصحيفة]: a mention that ran on over the outlet spoken to
@@ -450,10 +462,13 @@ class RelayTracer(CreditFinder):
                     out.append((ag, s0, e0, "told_to" if f.startswith("ل") else "reported_by"))
                     k = max(k + 1, words.first_at_or_after(e0))
                     continue
-            if hit is None and (f in self.lex.media_heads or (f.startswith("ل") and f[1:] in self.lex.media_heads)) \
+            # خلال لقائه بقناة «العربية»، في اتصال بإذاعة X: بـ after a talk noun is "with"
+            with_b = f[:1] == "ب" and f[1:] in self.lex.media_heads and strip_conj(prev) in self.told_heads
+            if hit is None and (f in self.lex.media_heads or (f.startswith("ل") and f[1:] in self.lex.media_heads)
+                                or with_b) \
                     and (trig in self.triggers or trig0 in self.triggers or f.startswith("ل") or according
-                         or to_told or told_obj or k == first_k):
-                found = self._outlet_span(words, words.starts[k], words.ends[k])
+                         or to_told or told_obj or k == first_k or with_b):
+                found = self._outlet_span(words, words.starts[k], words.ends[k], "لب" if with_b else "ل")
                 if found is not None:
                     ag, s0, e0 = found
                     told = f.startswith("ل") or to_told or told_obj or trig0 == "مع"

@@ -137,6 +137,18 @@ ROWS = [
     Row("neg-carried-by-people", "وقال الوزير في تصريحات نقلها عنه مقربون إن الاتفاق جيد.", "الاتفاق جيد", []),
     # a mention that is only the outlet spoken to (وقال للجزيرة نت إن)
     Row("told-outlet-no-subject", "وقال للجزيرة نت إن الاتفاق جيد.", "الاتفاق جيد", ["الجزيرة نت"]),
+    # the outlet told comes before the subject (أبلغ/أفاد «X» المتحدث أن)
+    Row("told-object-before-subject", 'وأبلغ "الوطن" المسؤول في السفارة أحمد العنزي أن الأعداد زادت.',
+        "الأعداد زادت", ["الوطن"]),
+    Row("ifada-told-object", "وأفاد «عكاظ» مصدر مطلع بأن الاتفاق جيد.", "الاتفاق جيد", ["عكاظ"]),
+    Row("neg-ifada-no-outlet", "وأفاد المتحدث الأمني بأن الحادث وقع فجرا.", "الحادث وقع فجرا", []),
+    # a document mention that runs over the outlet that carried it
+    Row("document-carried-by", "وذكر بيان نشرته وكالة الأنباء السعودية أن الاتفاق جيد.", "الاتفاق جيد",
+        ["واس (وكالة الأنباء السعودية)"]),
+    # بـ + a media head after a talk noun: خلال لقائه بقناة «العربية»
+    Row("talk-with-channel", "وقال الوزير خلال لقائه بقناة «العربية» إن الاتفاق جيد.", "الاتفاق جيد",
+        ["العربية"], "الوزير"),
+    Row("neg-b-channel-no-talk", "وقال الوزير المعجب بقناة السويس إن الاتفاق جيد.", "الاتفاق جيد", []),
     # Maghreb and Levant agencies in wire credits
     Row("credit-map", "الرباط - و م ع: قال وزير الاتصال المغربي إن الحكومة ستتخذ إجراءات.",
         "الحكومة ستتخذ إجراءات", ["و م ع"]),
