@@ -103,7 +103,9 @@ def respell(content: str, kind: str, rng: random.Random) -> str | None:
         new = re.sub(r"(?<=[بتثجحخسشصضطظعغفقكلمنهي])(?=[\u0621-\u064a])",
                      lambda m: "ـ" if rng.random() < 0.25 else "", content)
     elif kind == "drop_word":
-        inner = [i for i in range(1, len(words) - 1) if _WORD.fullmatch(words[i] or "-")]
+        # not a figure: a quote without its number is another claim by design (قتل 15 / قتل)
+        inner = [i for i in range(1, len(words) - 1) if _WORD.fullmatch(words[i] or "-")
+                 and not any(c.isdigit() for c in words[i])]
         if not inner:
             return None
         i = rng.choice(inner)
@@ -223,6 +225,12 @@ def check(out: Path, run1: set[str], run2: set[str], plants: list[dict], before:
     figs["2_members_without_claim_text"] = int(multi.claim_text.isna().sum())
     figs["2_resemble_word_jaccard_0.6"] = float((multi.jac >= 0.6).mean())
     figs["2_resemble_word_jaccard_0.5"] = float((multi.jac >= 0.5).mean())
+    figs["2_resemble_word_jaccard_0.7"] = float((multi.jac >= 0.7).mean())
+    figs["2_resemble_word_jaccard_0.8"] = float((multi.jac >= 0.8).mean())
+    # the shorter content's words found in the longer (cuts of one statement)
+    multi["cont"] = [len(set(a.split()) & set(b.split())) / max(min(len(set(a.split())), len(set(b.split()))), 1)
+                     for a, b in zip(multi.n, multi.cn)]
+    figs["2_resemble_containment_0.8"] = float((multi.cont >= 0.8).mean())
     figs["2_resemble_char3_jaccard_0.5"] = float((multi.cjac >= 0.5).mean())
     figs["2_resemble_seqmatch_0.8"] = float((multi.ratio >= 0.8).mean())
     figs["2_resemble_seqmatch_0.7"] = float((multi.ratio >= 0.7).mean())
