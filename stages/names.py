@@ -27,7 +27,7 @@ PERSON_MIN_PROB = 0.5  # below this a PERS entity is too unsure to move a mentio
 class DocNames:
     """Lazily tagged names of one document's :class:`Words` (see the module docstring)."""
 
-    __slots__ = ("tagger", "words", "_done", "_ents", "_starts", "_anchors")
+    __slots__ = ("tagger", "words", "_done", "_ents", "_starts", "_anchors", "_memo", "_asked")
 
     def __init__(self, tagger: NameTagger | None, words: Words, anchors: list[int] = ()):
         self.tagger = tagger
@@ -38,16 +38,27 @@ class DocNames:
         # words the rules will ask about (the cues): their windows are tagged together at the
         # first question, one decoding pass for the whole article instead of one per window
         self._anchors = list(anchors)
+        self._memo = None  # what the tagging calls on these words share (stages.ner.Memo)
+        # words asked about whose window needs no tagging again: covered by a tagged window,
+        # or tagged alone before (the same window alone finds the same names again)
+        self._asked: set[int] = set()
 
     def _cover(self, i: int) -> None:
-        if self.tagger is None or any(a <= i - BEFORE and i + AFTER <= b for a, b in self._done):
+        if self.tagger is None or i in self._asked:
+            return
+        if any(a <= i - BEFORE and i + AFTER <= b for a, b in self._done):
+            self._asked.add(i)
             return
         n = len(self.words)
         wins = [(max(0, i - BEFORE), min(n, i + AFTER))]
         if self._anchors:
             wins += [(max(0, a - CUE_BEFORE), min(n, a + CUE_AFTER)) for a in self._anchors]
             self._anchors = []
-        for e in self.tagger.entities_in(self.words, wins):
+        else:
+            self._asked.add(i)
+        if self._memo is None:
+            self._memo = self.tagger.memo(self.words)
+        for e in self.tagger.entities_in(self.words, wins, self._memo):
             if not any(x.start_word == e.start_word for x in self._ents):
                 k = bisect_right(self._starts, e.start_word)
                 self._ents.insert(k, e)

@@ -22,21 +22,20 @@ Use::
     for e in tagger.entities(words, i0, i1):   # Entity(start_word, end_word, type, prob, clitic)
         ...
 
-Speed: each word form's feature weights are summed once and cached, and one call decodes
-all its windows together (:mod:`stages.ner_crf`): ~9 µs a word on the shared machine, so
-call it only on the windows where a mention's end is in doubt (README, "Name recogniser").
+Speed: each word form's feature weights are summed once and cached, and the calls on one
+text share their scores and Viterbi passes (:mod:`stages.ner_decode`, :mod:`stages.ner_crf`):
+~4 µs a tagged word on the shared machine, so call it only on the windows where a
+mention's end is in doubt (README, "Name recogniser").
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 from .lexicon import Lexicon, load_lexicon
 from .ner_crf import CRF
+from .ner_decode import Decoder, Memo
 from .words import Words, bare
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
@@ -49,24 +48,7 @@ _BARE_OK = frozenset(("fn", "ti", "or", "pl", "gr", "me", "an", "do", "ag", "cue
 # is not read as the start of a sentence (training sequences are whole sentences)
 MARGIN = 3
 PROB_CONTEXT = 2
-_CACHE_MAX = 60_000  # forms kept (features for training; 5 × 9 weights at run time: ~22 MB)
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """Words ``start_word … end_word - 1`` name a ``type`` (PERS, ORG, LOC, MEDIA).
-
-    ``prob`` is the lowest per-word marginal probability of the entity's labels (and of
-    the word after it not continuing it): a lower bound-like confidence in [0, 1].
-    ``clitic`` is the separable proclitic on the first word ("و" in والرئيس, "ل" in
-    لرويترز, "" in وليد) so a caller can start the mention after it.
-    """
-
-    start_word: int
-    end_word: int
-    type: str
-    prob: float
-    clitic: str = ""
+_CACHE_MAX = 60_000  # forms whose features are kept (training)
 
 
 # --- features -----------------------------------------------------------------------
@@ -185,18 +167,6 @@ class Features:
         return out
 
 
-def window_gaps(words: Words, j0: int, j1: int) -> list[str]:
-    """Gap classes before each word of ``words[j0:j1]`` and after the last one."""
-    text, starts, ends = words.text, words.starts, words.ends
-    n = len(words)
-    out = [gap_class(text[ends[j0 - 1]:starts[j0]]) if j0 > 0 else "d"]
-    for j in range(j0 + 1, j1):
-        a, b = ends[j - 1], starts[j]
-        out.append("" if b - a == 1 and text[a] == " " else gap_class(text[a:b]))
-    out.append(gap_class(text[ends[j1 - 1]:starts[j1]]) if j1 < n else "d")
-    return out
-
-
 def spans(labels: list[str]) -> list[tuple[int, int, str]]:
     """(start, end_exclusive, type) of the BIO runs; an I- without its B- starts one."""
     out = []
@@ -252,6 +222,49 @@ class Clitics:
 
 # --- the tagger ---------------------------------------------------------------------
 
+class Entity:
+    """Words ``start_word … end_word - 1`` name a ``type`` (PERS, ORG, LOC, MEDIA).
+
+    ``prob`` is the lowest per-word marginal probability of the entity's labels (and of
+    the word after it not continuing it): a lower bound-like confidence in [0, 1],
+    computed the first time it is read.  ``clitic`` is the separable proclitic on the
+    first word ("و" in والرئيس, "ل" in لرويترز, "" in وليد) so a caller can start the
+    mention after it.
+    """
+
+    __slots__ = ("start_word", "end_word", "type", "clitic", "_prob", "_args")
+
+    def __init__(self, start_word: int, end_word: int, type: str, prob: float | None = None,
+                 clitic: str = "", _args: tuple | None = None):
+        self.start_word = start_word
+        self.end_word = end_word
+        self.type = type
+        self.clitic = clitic
+        self._prob = prob
+        self._args = _args  # (crf, label scores, a, b, labels) until prob is read
+
+    @property
+    def prob(self) -> float:
+        if self._prob is None:
+            crf, xs, a, b, z = self._args
+            self._prob = round(crf.span_prob(xs, a, b, z), 4)
+            self._args = None
+        return self._prob
+
+    def _key(self) -> tuple:
+        return self.start_word, self.end_word, self.type, self.prob, self.clitic
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entity) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Entity(start_word={self.start_word}, end_word={self.end_word}, type={self.type!r}, "
+                f"prob={self.prob!r}, clitic={self.clitic!r})")
+
+
 class NameTagger:
     """A loaded name model: ``tag`` labels forms, ``entities`` finds names in a window."""
 
@@ -260,15 +273,12 @@ class NameTagger:
         self.meta = meta
         self.features = Features(lex, cache=False)  # each form's weights are kept instead
         self.clitics = Clitics(lex, frozenset(meta.get("clitic_whole", ())), frozenset(meta.get("clitic_split", ())))
-        self.crf = CRF(self.path)
-        self.labels = self.crf.labels
-        w = self.crf.vector
-        self._bos, self._eos = w(["BOS"]), w(["EOS"])
-        self._rows: dict[str, int] = {}
-        self._store = np.zeros((1024, 5, self.crf.n))
-        self._gaps: dict[str, int] = {}
-        self._gap_store: list[np.ndarray] = []
-        self._gap_arr = np.zeros((0, 2, self.crf.n))
+        self.crf = crf = CRF(self.path)
+        self.labels = crf.labels
+        self.decoder = Decoder(crf, self.features)
+        # per label: the entity type it belongs to (None for O) and whether it begins one
+        self._type = [None if l == "O" else l[2:] for l in self.labels]
+        self._begin = [l.startswith("B-") for l in self.labels]
 
     @classmethod
     def load(cls, path: str | Path | None = None, config_path: str | None = None) -> "NameTagger":
@@ -276,106 +286,58 @@ class NameTagger:
         loaded once per process and configuration. Raises E306 when it is missing."""
         return _load(str(path or DEFAULT_MODEL), config_path)
 
-    def _row(self, w: str) -> int:
-        """Row of a form in the weight store: its features as the word itself and as a
-        neighbour at -2, -1, +1, +2 (row 0 is all zeros: no word)."""
-        r = self._rows.get(w)
-        if r is None:
-            if len(self._rows) >= _CACHE_MAX:
-                self._rows.clear()
-            r = len(self._rows) + 1
-            if r >= len(self._store):
-                grown = np.zeros((2 * len(self._store), 5, self.crf.n))
-                grown[:len(self._store)] = self._store
-                self._store = grown
-            f = self.features
-            own = f.own(w)
-            self._store[r] = self.crf.vectors([own, *f.neighbour(w, own)])
-            self._rows[w] = r
-        return r
-
-    def _gap_row(self, g: str) -> int:
-        r = self._gaps.get(g)
-        if r is None:
-            r = self._gaps[g] = len(self._gap_store)
-            self._gap_store.append(np.stack([self.crf.vector(["gp=" + g]), self.crf.vector(["ga=" + g])]))
-            self._gap_arr = np.stack(self._gap_store)
-        return r
-
-    def emissions(self, seqs: list[tuple[list[str], list[str] | None]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
-        """Label scores (rows × labels) of several word sequences at once, with each
-        sequence's row range: the features of :meth:`Features.sequence`, summed from
-        per-form rows."""
-        rows: list[int] = []
-        m1: list[int] = []
-        m2: list[int] = []
-        p1: list[int] = []
-        p2: list[int] = []
-        gb: list[int] = []
-        bounds = []
-        row, gap = self._row, self._gap_row
-        for forms, gaps in seqs:
-            n = len(forms)
-            r = [row(w) for w in forms]
-            m1 += ([0] + r)[:n]
-            m2 += ([0, 0] + r)[:n]
-            p1 += r[1:] + [0]
-            p2 += (r[2:] + [0, 0])[:n]
-            gb += [gap(g) for g in (gaps or [""] * (n + 1))]
-            bounds.append((len(rows), len(rows) + n))
-            rows += r
-        st = self._store
-        em = st[rows, 0] + st[m1, 2] + st[m2, 1] + st[p1, 3] + st[p2, 4]
-        ga = self._gap_arr
-        gidx = np.asarray(gb)
-        # gap g_i is before word i ("gp=") and after word i-1 ("ga="); each sequence has n+1 gaps
-        before = np.concatenate([gidx[s + k:e + k] for k, (s, e) in enumerate(bounds)])
-        after = np.concatenate([gidx[s + k + 1:e + k + 1] for k, (s, e) in enumerate(bounds)])
-        em += ga[before, 0] + ga[after, 1]
-        get = self.crf.weights.get
-        for (forms, _), (s, e) in zip(seqs, bounds):
-            em[s] += self._bos
-            em[e - 1] += self._eos
-            for i in range(1, e - s):
-                v = get("w-1|w=" + forms[i - 1] + "|" + forms[i])
-                if v is not None:
-                    em[s + i] += v
-        return em, bounds
-
     def tag(self, forms: list[str], gaps: list[str] | None = None) -> list[str]:
         """BIO labels (``B-PERS``, ``I-ORG``, ``O`` …) for normalised word forms; ``gaps``
         are the :func:`gap_class` of the punctuation before each word and after the last."""
         if not forms:
             return []
-        em, bounds = self.emissions([(forms, gaps)])
-        return [self.labels[y] for y in self.crf.decode(em, bounds)]
+        memo = Memo(forms=forms, gaps=gaps or [""] * (len(forms) + 1))
+        return [self.labels[y] for y in self.decoder.decode(memo, 0, len(forms))[1]]
+
+    def memo(self, words: Words) -> Memo:
+        """The shared state of several :meth:`entities_in` calls on one text."""
+        return Memo(words)
 
     def entities(self, words: Words, i0: int, i1: int) -> list[Entity]:
         """Names that start in ``words[i0:i1]``, with their full extent (a name may end
         after ``i1``: up to ``MARGIN`` more words are read on each side)."""
         return self.entities_in(words, [(i0, i1)])
 
-    def entities_in(self, words: Words, windows: list[tuple[int, int]]) -> list[Entity]:
+    def entities_in(self, words: Words, windows: list[tuple[int, int]], memo: Memo | None = None) -> list[Entity]:
         """Names that start in any of the word windows ``[(i0, i1), …]``, in text order.
-        Overlapping windows (the cues of one sentence) are tagged once, and all windows
-        of a call in one pass: give every window of an article in one call."""
+        Overlapping windows (the cues of one sentence) are tagged once.  ``memo`` (from
+        :meth:`memo`) carries what calls on the same ``words`` can share; the result does
+        not depend on it."""
         regions = merge_windows(windows, len(words))
         if not regions:
             return []
+        if memo is None:
+            memo = Memo(words)
         forms = words.forms
-        em, bounds = self.emissions([(forms[j0:j1], window_gaps(words, j0, j1)) for j0, j1, _ in regions])
-        ys = self.crf.decode(em, bounds)
-        labels = self.labels
+        types, begins, crf, prefix = self._type, self._begin, self.crf, self.clitics.prefix
+        decode = self.decoder.decode
         out = []
-        for (j0, _, wins), (lo, hi) in zip(regions, bounds):
-            for a, b, typ in spans([labels[y] for y in ys[lo:hi]]):
-                w0 = j0 + a
-                if not any(x <= w0 < y for x, y in wins):
-                    continue
-                # the span's probability in the CRF over it and PROB_CONTEXT words each side
-                s, e = max(lo, lo + a - PROB_CONTEXT), min(hi, lo + b + PROB_CONTEXT)
-                prob = self.crf.span_prob(em, (s, e), s, e, lo + a, lo + b, ys[lo + a:lo + b])
-                out.append(Entity(w0, w0 + b - a, typ, round(prob, 4), self.clitics.prefix(forms[w0])))
+        o = crf.o
+        self.decoder.prepare(memo, [(j0, j1) for j0, j1, _ in regions if j1 - j0 >= 5])
+        for j0, j1, wins in regions:
+            xs, ys = decode(memo, j0, j1)
+            m = j1 - j0
+            typ = None
+            start = prev = -2
+            # BIO runs over the words not labelled O (an I- without its B- starts one)
+            for i in [i for i, y in enumerate(ys) if y != o] + [m + 1]:
+                y = ys[i] if i < m else o
+                if typ is not None and (i != prev + 1 or types[y] != typ or begins[y]):
+                    w0, end = j0 + start, prev + 1
+                    if any(x <= w0 < x1 for x, x1 in wins):
+                        # the span's probability in the CRF over it and PROB_CONTEXT words each side
+                        s, e = max(0, start - PROB_CONTEXT), min(m, end + PROB_CONTEXT)
+                        out.append(Entity(w0, j0 + end, typ, None, prefix(forms[w0]),
+                                          (crf, xs[s:e], start - s, end - s, ys[start:end])))
+                    typ = None
+                if typ is None and i < m:
+                    typ, start = types[y], i
+                prev = i
         return out
 
 
