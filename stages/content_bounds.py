@@ -52,6 +52,8 @@ class Bounds:
                 continue
             if self._continues_content(cur, c):
                 continue
+            if c.kind == "according" and cur.kind == "verb" and self._before_content(cur, c):
+                continue  # وقال الوزير، حسبما نقلت عنه رويترز، إن …: a parenthesis before the content
             pw = self._prev_word(c.start)
             anchor = c.start
             if pw in NEW_CLAUSE or pw in NEGATIONS or pw in ("وذلك", "ذلك"):
@@ -97,6 +99,24 @@ class Bounds:
                     cut -= 1
                 return cut
         return e
+
+    def _before_content(self, cur: Cue, c: Cue) -> bool:
+        """Does the according phrase ``c`` stand between the cue ``cur`` (and its subject) and
+        a complementiser that follows the phrase's closing comma, no complementiser, colon or
+        mark before it (وأكد الوزير، بحسب ما نقلت عنه وكالة الأنباء الفرنسية، أن …)?"""
+        words, text = self.words, self.text
+        lo = words.first_at_or_after(cur.word_end)
+        k = words.first_at_or_after(c.start)
+        if k - lo > 8 or any(ch in text[cur.word_end:c.start] for ch in ":«»“”\"\n"):
+            return False
+        if any(words.forms[t] in self.lex.complementisers for t in range(lo, k)):
+            return False
+        for t in range(k + 1, min(len(words), k + 10)):
+            if "،" in words.gap(t - 1, t) or "," in words.gap(t - 1, t):
+                return words.forms[t] in self.lex.complementisers
+            if any(ch in words.gap(t - 1, t) for ch in ".:\n"):
+                return False
+        return False
 
     def _continues_content(self, cur: Cue, c: Cue) -> bool:
         """وأوضح أن الحكومة نددت باعتقال الصحفيين، ودعت المنظمات …: a verb with no subject

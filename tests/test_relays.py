@@ -137,6 +137,13 @@ ROWS = [
     Row("neg-carried-by-people", "وقال الوزير في تصريحات نقلها عنه مقربون إن الاتفاق جيد.", "الاتفاق جيد", []),
     # a mention that is only the outlet spoken to (وقال للجزيرة نت إن)
     Row("told-outlet-no-subject", "وقال للجزيرة نت إن الاتفاق جيد.", "الاتفاق جيد", ["الجزيرة نت"]),
+    # an according phrase between the subject and its complementiser is a parenthesis: the
+    # verb keeps its content, the outlet relays it
+    Row("according-parenthesis", "وقال الوزير، حسبما نقلت عنه وكالة رويترز، إن الاتفاق جيد.", "الاتفاق جيد",
+        ["رويترز"], "الوزير"),
+    Row("according-parenthesis-no-comma", "وأكد مرغلاني وفقاً لـ”الرياض”، أن الوزارة حريصة على صرف البدلات.",
+        "الوزارة حريصة على صرف البدلات", ["الرياض"], "مرغلاني"),
+    Row("neg-according-parenthesis-sources", "وقال الوزير، بحسب مصادر مطلعة، إن الاتفاق جيد.", "الاتفاق جيد", []),
     # the outlet told comes before the subject (أبلغ/أفاد «X» المتحدث أن)
     Row("told-object-before-subject", 'وأبلغ "الوطن" المسؤول في السفارة أحمد العنزي أن الأعداد زادت.',
         "الأعداد زادت", ["الوطن"]),
