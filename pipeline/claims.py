@@ -214,7 +214,7 @@ def build(out: Path, rules: Rules | None = None, compression: str = "zstd", dura
     del cols
     keys = _keys(con)
     pa.default_memory_pool().release_unused()
-    old, old_seeds = (None, {}) if rebuild else _old_claims(out, keys)
+    old, old_seeds = (None, {}) if rebuild else _old_claims(con, out, keys)
     t_load = time.perf_counter() - t0
     claim_ids, seeds = assign(keys, order, existing, old_seeds, rules)
     t_assign = time.perf_counter() - t0 - t_load
@@ -304,34 +304,38 @@ def _load(con, out: Path, rebuild: bool) -> int:
     return con.execute("SELECT count(*) FROM tq").fetchall()[0][0]
 
 
-def _old_claims(out: Path, keys: list[str]) -> tuple[pa.Table | None, dict[str, str]]:
-    """The last build's ``claim_id, text`` (an Arrow table) and ``claim_id -> seed form``
-    (None and empty when there is none or it is unreadable: the labels the quotes carry
-    are enough).
+def _old_claims(con, out: Path, keys: list[str]) -> tuple[Path | None, dict[str, str]]:
+    """The last build's claims file and ``claim_id -> seed form`` of its claims (None
+    and empty when there is none or it is unreadable: the labels the quotes carry are
+    enough).
 
     Most claims are named after their seed (:func:`claim_id_of`), so hashing the current
     forms finds their seeds; only the texts of the others (their seed is gone, or they
-    kept the id of a dissolved claim) are read and normalised.  The texts stay in Arrow:
-    a Python string handed to Arrow keeps a UTF-8 copy of itself for its lifetime."""
+    kept the id of a dissolved claim) are read and normalised.  Read with DuckDB (held to
+    its memory limit; Arrow's pool would keep the 90k texts' buffers to the end)."""
+    import duckdb
+
     path = out / CLAIMS_FILE
     if not path.is_file():
         return None, {}
+    src = f"read_parquet({sql_str(str(path))})"
     try:
-        t = pq.read_table(path, columns=["claim_id", "text"])
-    except (OSError, pa.ArrowException, KeyError):
+        ids = [cid for (cid,) in con.execute(f"SELECT claim_id FROM {src}").fetchall()]
+        by_id = {claim_id_of(k): k for k in set(keys)}
+        seeds = {cid: by_id[cid] for cid in ids if cid in by_id}
+        del by_id
+        rest = [cid for cid in ids if cid not in seeds]
+        if rest:
+            con.register("rest", pa.table({"claim_id": pa.array(rest, pa.string())}))
+            found = con.execute(f"SELECT claim_id, text FROM {src} JOIN rest USING (claim_id)").fetchall()
+            con.unregister("rest")
+            seeds.update(zip((c for c, _ in found), normalise_many([t for _, t in found])))
+    except (OSError, duckdb.Error):
         return None, {}
-    ids = t.column("claim_id").to_pylist()
-    by_id = {claim_id_of(k): k for k in set(keys)}
-    seeds = {cid: by_id[cid] for cid in ids if cid in by_id}
-    del by_id
-    rest = [i for i, cid in enumerate(ids) if cid not in seeds]
-    if rest:
-        texts = t.column("text").take(pa.array(rest, pa.int64())).to_pylist()
-        seeds.update(zip((ids[i] for i in rest), normalise_many(texts)))
-    return t, seeds
+    return path, seeds
 
 
-def _seed_texts(con, seeds: dict[str, str], keys: list[str], order: list[int], old: pa.Table | None,
+def _seed_texts(con, seeds: dict[str, str], keys: list[str], order: list[int], old: Path | None,
                 old_seeds: dict[str, str]) -> None:
     """Temp table ``seed`` (claim_id, text): a claim's text is kept from the last build
     while its seed is the same, else it is its seed's earliest quote (rows of ``tq`` by
@@ -346,12 +350,12 @@ def _seed_texts(con, seeds: dict[str, str], keys: list[str], order: list[int], o
     con.register("want", pa.table({"claim_id": pa.array([c for c, _ in want], pa.string()),
                                    "ord": pa.array([o for _, o in want], pa.int64())}))
     parts = ["SELECT w.claim_id, t.text FROM want w JOIN tq t USING (ord)"]
-    if keep and old is not None:
-        con.register("oldc", old)
+    if keep and old is not None:  # the last claims file: it is replaced only at the end of the build
         con.register("keep", pa.table({"claim_id": pa.array(keep, pa.string())}))
-        parts.append("SELECT o.claim_id, any_value(o.text) FROM oldc o JOIN keep k USING (claim_id) GROUP BY ALL")
+        parts.append(f"""SELECT o.claim_id, any_value(o.text) FROM read_parquet({sql_str(str(old))}) o
+                         JOIN keep k USING (claim_id) GROUP BY ALL""")
     con.execute("CREATE TEMP TABLE seed AS " + " UNION ALL ".join(parts))
-    for name in ("want", "oldc", "keep"):
+    for name in ("want", "keep"):
         try:
             con.unregister(name)
         except Exception:  # noqa: BLE001 - not registered
