@@ -221,3 +221,14 @@ def test_search_box_filters_quotes_speakers_and_claims_spelling_blind(claims_pag
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(Keys.BACKSPACE)
     assert all(s.get_attribute("hidden") is None for s in speakers)
+
+
+def test_hostile_doc_ids_leave_the_page_whole(browser, tmp_path):
+    """A doc_id '<!--<script>' used to end the page's data block early in a real parser:
+    one script element instead of three, the data unreadable."""
+    from test_report_safety import HOSTILE_IDS, hostile_id_report
+    browser.get(hostile_id_report(tmp_path).as_uri())
+    assert browser.execute_script("return document.scripts.length") == 3
+    keys = browser.execute_script("return Object.keys(JSON.parse(document.getElementById('isnad-data').textContent))")
+    assert {k.rsplit(":", 1)[0] for k in keys} == set(HOSTILE_IDS)
+    assert browser.execute_script("return window.alerted === undefined && !document.querySelector('img[src=x]')")

@@ -50,6 +50,29 @@ def test_only_http_urls_become_links(tmp_path):
     assert "javascript:alert(document.cookie)" in html  # still shown, as text
 
 
+HOSTILE_IDS = ["<!--<script>", "a</script><script>alert(1)</script>", '"><img src=x onerror=alert(2)>']
+
+
+def hostile_id_report(tmp_path):
+    src = tmp_path / "ids.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": TEXT}, ensure_ascii=False) + "\n" for i in HOSTILE_IDS),
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([str(src)], out, options=RunOptions(workers=1, quiet=True, progress=False))
+    return report.write_report(out)
+
+
+def test_the_report_s_json_holds_no_markup_whatever_the_ids(tmp_path):
+    """The quotes' data is JSON inside <script type="application/json">: '</' alone was
+    escaped, so a doc_id '<!--<script>' put the browser's parser in its 'double escaped'
+    state and the block swallowed the rest of the page (no data, no search)."""
+    html = hostile_id_report(tmp_path).read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/json" id="isnad-data">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in block
+    assert {k.rsplit(":", 1)[0] for k in json.loads(block)} == set(HOSTILE_IDS)
+    assert html.count("<script") == 3  # the two data blocks and the page's code, nothing of the input
+
+
 @pytest.mark.parametrize("url, ok", [("https://a.b/c", True), ("HTTP://A.B", True), ("javascript:x", False),
                                      ("https://a b", False), ("ftp://a.b", False), ("", False), (None, False)])
 def test_safe_link(url, ok):

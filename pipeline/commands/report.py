@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
-import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from pathlib import Path
 from stages.errors import ConfigError, RunError, make
 
 from .report_claims import claim_views, fold_table_json, search_texts
+from .report_html import highlight, json_in_html, safe_link  # noqa: F401 (tests read them here)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 KIND_AR = {"direct": "مباشر", "indirect": "غير مباشر", "mixed": "مختلط"}
@@ -36,7 +35,6 @@ TYPE_AR = {"person": "شخص", "organization": "مؤسسة", "group": "مجمو�
 UNATTRIBUTED = "— بلا متحدث —"
 RELATION_AR = {"reported_by": "نقلته", "read_by": "تلاه", "stated_in": "ورد في", "quoted_from": "نقلًا عن",
                "told_to": "في حديث لـ", "posted_on": "نُشر على", "according_to": "بحسب"}
-LAYER_ORDER = {"q": 0, "spk": 1, "cue": 2}
 
 
 def _read(out: Path, table: str, required: bool = True):
@@ -119,18 +117,6 @@ class QuoteView:
                 f"الثقة: {self.confidence:.2f} · القاعدة: {self.method}")
 
 
-_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f<>\"']+", re.I)
-
-
-def safe_link(url: str | None) -> str | None:
-    """``url`` when it may be a link: http(s) only.  A ``javascript:``, ``data:`` or
-    any other scheme (or a URL with spaces or control characters, which browsers strip
-    before reading the scheme: ``java\tscript:``) is shown as text, never linked."""
-    if not url:
-        return None
-    return url if _LINK.fullmatch(url) else None
-
-
 def show_date(v) -> str | None:
     """``2015-07-21 02:51 UTC`` (documents.date is a UTC timestamp; older outputs hold text)."""
     v = _none(v)
@@ -169,61 +155,6 @@ class SpeakerEntry:
     @property
     def n_docs(self) -> int:
         return len({q.doc_id for q in self.quotes})
-
-
-# --- highlighting ---------------------------------------------------------------------------
-
-def highlight(text: str, quotes: list[QuoteView]) -> str:
-    """The text as HTML with quotes, cues and speaker mentions as properly nested
-    elements. Spans that cross one another are split into fragments (each carries the
-    same ``data-quote-id``; the first one also the anchor ``id``)."""
-    from markupsafe import escape
-
-    spans = []  # (start, end, layer, quote)
-    for q in quotes:
-        spans.append((q.start, q.end, "q", q))
-        if q.cue_start is not None and q.cue_end is not None and q.cue_end > q.cue_start:
-            spans.append((q.cue_start, q.cue_end, "cue", q))
-        if q.speaker_start is not None and q.speaker_end is not None and q.speaker_end > q.speaker_start:
-            spans.append((q.speaker_start, q.speaker_end, "spk", q))
-    spans = [s for s in spans if 0 <= s[0] < s[1] <= len(text)]
-    cuts = sorted({0, len(text), *(s[0] for s in spans), *(s[1] for s in spans)})
-    opened: set[tuple] = set()
-    out: list[str] = []
-    stack: list[tuple] = []
-
-    def open_tag(sp) -> str:
-        s, e, layer, q = sp
-        first = (layer, q.quote_id) not in opened
-        opened.add((layer, q.quote_id))
-        qid = escape(q.quote_id)
-        if layer == "q":
-            anchor = f' id="q-{qid}" data-first="1"' if first else ""
-            return (f'<mark class="q q-{escape(q.kind)}" data-quote-id="{qid}" data-kind="{escape(q.kind)}" '
-                    f'data-speaker="{escape(q.who)}" data-speaker-type="{escape(q.speaker_type)}" '
-                    f'tabindex="0" title="{escape(q.tooltip())}"{anchor}>'
-                    + (f'<sup class="qn">{q.number}</sup>' if first else ""))
-        cls = "cue" if layer == "cue" else "spk"
-        return f'<span class="{cls}" data-quote-id="{qid}">'
-
-    def close_tag(sp) -> str:
-        return "</mark>" if sp[2] == "q" else "</span>"
-
-    for a, b in zip(cuts, cuts[1:]):
-        active = sorted((s for s in spans if s[0] <= a and s[1] >= b),
-                        key=lambda s: (s[0], -s[1], LAYER_ORDER[s[2]], s[3].number))
-        k = 0
-        while k < len(stack) and k < len(active) and stack[k] is active[k]:
-            k += 1
-        while len(stack) > k:
-            out.append(close_tag(stack.pop()))
-        for sp in active[k:]:
-            out.append(open_tag(sp))
-            stack.append(sp)
-        out.append(str(escape(text[a:b])))
-    while stack:
-        out.append(close_tag(stack.pop()))
-    return "".join(out)
 
 
 # --- building the views ------------------------------------------------------------------------
@@ -361,7 +292,7 @@ def render(views: list[DocView], speakers: list[SpeakerEntry], notes: dict, sour
         n_quotes=sum(len(v.quotes) for v in views), KIND_AR=KIND_AR, TYPE_AR=TYPE_AR,
         unattributed=UNATTRIBUTED, claims=notes.get("claims", []), crossed=notes.get("crossed", 0),
         entry_search=entry_search, quote_search=quote_search, fold_json=fold_table_json(),
-        panel_json=json.dumps(panel, ensure_ascii=False).replace("</", "<\\/"),
+        panel_json=json_in_html(panel),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
 
