@@ -131,8 +131,13 @@ class OutputLock:
         self.previous = ""
 
     def __enter__(self) -> "OutputLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as e:  # a read-only folder (run.py claims on it was an E209 traceback)
+            if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
+            raise make(RunError, "E202", path=self.out, error=f"{e.strerror} ({self.path})") from None
         deadline = time.monotonic() + max(self.wait, 0.0)
         while True:
             try:
