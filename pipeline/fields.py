@@ -121,6 +121,11 @@ def path_str(path) -> str:
     return s if _SURROGATE.search(s) is None else s.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+# Control characters (C0, DEL, C1) are no part of an id: it is the key every table, the
+# terminal (`run.py who`), CSV and the report's links show.
+ID_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+MAX_ID_CHARS = 1000  # SaudiNewsNet's are 17 (aawsat-00547aa58e); a URL as id fits
+
 # Metadata a record may not hold: a list or an object is no title, id or date (its
 # Python repr, "['a']", used to become the doc_id or the title).
 CONTAINERS = (list, tuple, dict, set)

@@ -35,7 +35,7 @@ from .decode import (BOMS, CTRL_CHARS, binary_text, clean_html, detect_decode,  
 from .extract import Record
 from .inputs import SUFFIXES, InputFiles, expand_inputs, supported  # noqa: F401 (re-exported)
 from .fields import (DEFAULT_OPTIONS, ID_FIELDS, MAX_CHARS, TEXT_FIELDS, InputOptions,  # noqa: F401
-                     CONTAINERS, bad_chars, json_type, parse_date, path_str, printable)
+                     CONTAINERS, ID_CONTROLS, MAX_ID_CHARS, bad_chars, json_type, parse_date, path_str, printable)
 
 
 
@@ -164,6 +164,12 @@ def record_from_obj(obj: dict, path, fallback_id: str, options: InputOptions = D
     if check_chars and (pos := bad_chars(doc_id)) is not None:  # not a usable key: known by its place
         return reject(fallback_id, path, "E112", raw_hash if isinstance(raw_hash, str) else "",
                       field="id", pos=pos, value=printable(doc_id))
+    if len(doc_id) > MAX_ID_CHARS:  # most likely the wrong field (--id-field body): every text an id
+        return reject(fallback_id, path, "E118", fingerprint(), n=len(doc_id), limit=MAX_ID_CHARS,
+                      value=printable(doc_id, 40))
+    if m := ID_CONTROLS.search(doc_id):  # "a\nb", "x\x00": a key that terminals, CSV and links show
+        return reject(fallback_id, path, "E117", fingerprint(), char=f"U+{ord(m.group()):04X}", pos=m.start(),
+                      value=printable(repr(doc_id)[1:-1], 40))
     text = next((obj[k] for k in options.text_fields if k in obj), None)
     for name, names in (("title", options.title_fields), ("url", options.url_fields),
                         ("outlet", options.outlet_fields), ("date", options.date_fields)):

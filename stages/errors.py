@@ -61,6 +61,8 @@ MESSAGES = {
     "E113": "{path} is not a file type isnad reads ({suffixes}){hint}",
     "E114": "no input files in {path} (isnad reads {suffixes}){found}",
     "E116": "field {field} holds an {type} ({value}), not text, a number or a date",
+    "E117": "field id holds a control character ({char} at position {pos}: \"{value}\"), which an id cannot",
+    "E118": "field id is {n:,} characters long (at most {limit:,}: \"{value}\"); is --id-field the right field?",
     # output / run state
     "E201": "output folder {path} is locked by another run (pid {pid}); wait for it or remove {lock} if that process is gone",
     "E202": "output folder {path} is not writable: {error}",

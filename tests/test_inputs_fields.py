@@ -209,6 +209,30 @@ def test_broken_json_message_is_a_whole_sentence(tmp_path):
     assert rej.loc["a.jsonl:4", "message"] == "[E103] line 4 is not valid JSON: a JSON null, not an object."
 
 
+def test_ids_with_control_characters_or_of_text_length_are_rejected(tmp_path):
+    """'a\\nb' and 'x\\x00' were written as doc_ids (a key terminals, CSV and links show),
+    and --id-field naming the text column made every text an id."""
+    text = "قال الوزير إن «المملكة ترحب بالاتفاق»."
+    src = tmp_path / "ids.csv"
+    with open(src, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "text"])
+        for i in ("good", "a\nb", "z" * 1001, "tab\there", "ok2"):
+            w.writerow([i, text])
+    (tmp_path / "nul.jsonl").write_text(json.dumps({"id": "x\x00y", "text": text}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([str(src), str(tmp_path / "nul.jsonl"), "--out", str(out), "--workers", "1", "--quiet"]) \
+        == EXIT_REJECTED
+    rej = pd.read_parquet(out / "rejected").set_index("doc_id")
+    assert rej.reason.to_dict() == {"ids.csv:3": "E117", "ids.csv:4": "E118", "ids.csv:5": "E117",
+                                    "nul.jsonl:1": "E117"}
+    assert rej.loc["ids.csv:3", "message"] == \
+        '[E117] field id holds a control character (U+000A at position 1: "a\\nb"), which an id cannot'
+    assert "U+0000 at position 1" in rej.loc["nul.jsonl:1", "message"]
+    assert "1,001 characters long" in rej.loc["ids.csv:4", "message"] and "--id-field" in rej.loc["ids.csv:4", "message"]
+    assert sorted(pd.read_parquet(out / "documents").doc_id) == ["good", "ok2"]
+
+
 def test_a_list_or_object_in_a_metadata_field_rejects_that_record(tmp_path):
     """A list id became the doc_id "['a']" and an object title the title "{'a': 1}"."""
     text = "قال الوزير إن «المملكة ترحب بالاتفاق»."
