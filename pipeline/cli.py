@@ -47,13 +47,14 @@ BROKE_OFF = {"E204", "E207"}
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .commands import prog
     from .fields import DATE_FIELDS, ID_FIELDS, MAX_CHARS, OUTLET_FIELDS, TEXT_FIELDS, TITLE_FIELDS, URL_FIELDS
     sub = "\n".join(f"  {k:9} {v[1]}" for k, v in SUBCOMMANDS.items())
     ap = argparse.ArgumentParser(
-        prog="run.py",
+        prog=prog(),
         description="isnad: who said it, and through whom did it reach us. "
                     "Processes Arabic news articles into Parquet tables of attributed quotes.",
-        epilog=f"subcommands (python run.py SUBCOMMAND --help):\n{sub}\n\n"
+        epilog=f"subcommands ({prog('SUBCOMMAND')} --help):\n{sub}\n\n"
                f"exit codes: {EXIT_OK} all processed, {EXIT_REJECTED} some documents rejected, "
                f"{EXIT_USAGE} usage or configuration error, {EXIT_BUSY} output folder locked by another run, "
                f"{EXIT_FAILED} run broke off (re-run to resume)",

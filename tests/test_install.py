@@ -41,6 +41,12 @@ def test_editable_install_prints_no_setuptools_warning(tmp_path):
     # the script runs the same CLI (its dependencies are those of this test's environment)
     out = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0 and "--outlet-field" in out.stdout
+    # usage lines name the command typed (they said run.py)
+    assert out.stdout.startswith("usage: isnad ") and "(isnad SUBCOMMAND --help)" in out.stdout
+    sub = subprocess.run([sys.executable, str(script), "who", "--help"], capture_output=True, text=True, cwd=tmp_path)
+    assert sub.stdout.startswith("usage: isnad who ")
+    direct = subprocess.run([sys.executable, str(ROOT / "run.py"), "who", "--help"], capture_output=True, text=True)
+    assert direct.stdout.startswith("usage: run.py who ")
 
 
 def test_a_wheel_install_runs_with_its_own_configuration_from_any_folder(tmp_path):

@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
+from . import prog
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "saudinewsnet.jsonl.gz"
 BATCH_SIZE = 64
@@ -390,7 +392,7 @@ def format_report(r: dict) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
-        prog="run.py bench",
+        prog=prog("bench"),
         description="Benchmark on the same articles: (a) bare spacy.blank('ar') tokenisation, "
                     "(b) the full pipeline in one process, (c) end to end with Parquet writing "
                     "and N workers. Prints docs/s, MB/s, tokens/s, peak RSS and the ratios "

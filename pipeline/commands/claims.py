@@ -14,6 +14,7 @@ from pathlib import Path
 
 from stages.errors import IsnadError
 
+from . import prog
 from ..derived import update
 from ..manifest import OutputLock
 from ..recovery import open_manifest, recover
@@ -22,7 +23,7 @@ from ..runner import _compression
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="run.py claims",
+        prog=prog("claims"),
         description="Group the top-level quotes of an isnad output folder into claims (the same content, "
                     "spelling aside, or a near-duplicate of it) and write OUT/claims/ and quotes.claim_id.",
         epilog="exit codes: 0 built, 2 usage error or no isnad output in DIR, 75 DIR locked by a run")

@@ -36,6 +36,8 @@ from pathlib import Path
 
 from stages.errors import ConfigError, RunError, make
 
+from . import prog
+
 DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
@@ -412,7 +414,7 @@ def format_report(ev: Evaluation, max_misses: int = 50) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
-        prog="run.py evaluate",
+        prog=prog("evaluate"),
         description="Run the pipeline on annotated articles and print quote precision/recall/F1, "
                     "speaker accuracy, attribution F1 and relay recall/precision, with breakdowns "
                     "by quote kind and speaker type and a list of misses. Gold format: "

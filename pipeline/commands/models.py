@@ -20,6 +20,8 @@ from stages.errors import BackendError, ConfigError, make
 from stages.lexicon import DEFAULT_CONFIG, LEXICON_KEYS, _default_name
 from stages.stanza_backend import LANG, PROCESSORS, missing_models, require_stanza, resources_dir
 
+from . import prog
+
 
 def _config(path: str | None) -> dict:
     p = Path(path) if path else DEFAULT_CONFIG
@@ -109,7 +111,7 @@ def download(config: dict) -> Path:
 def build_parser() -> argparse.ArgumentParser:
     from .confidence import add_arguments as add_confidence_arguments
     from .names import add_arguments
-    ap = argparse.ArgumentParser(prog="run.py models",
+    ap = argparse.ArgumentParser(prog=prog("models"),
                                  description="Manage the optional Stanza Arabic models (only the stanza "
                                              "backend uses them), the shipped name recogniser and the "
                                              "shipped confidence model.")

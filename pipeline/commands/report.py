@@ -25,6 +25,7 @@ from pathlib import Path
 
 from stages.errors import ConfigError, RunError, make
 
+from . import prog
 from .report_claims import claim_views, fold_table_json, search_texts
 from .report_html import highlight, json_in_html, safe_link  # noqa: F401 (tests read them here)
 
@@ -310,7 +311,7 @@ def write_report(out: Path, doc_ids: list[str] | None = None, max_docs: int | No
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
-        prog="run.py report",
+        prog=prog("report"),
         description="Write a self-contained HTML report (OUT/report/index.html) of an isnad output "
                     "folder: 'who said what' index, and every article with its quotes highlighted.")
     ap.add_argument("--out", required=True, type=Path, help="the isnad output folder to report on")

@@ -31,6 +31,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from . import prog
 from ..claims import normalise
 from ..datasets import columns
 from .who import OutputError, _clip, _scan, chain, match_speaker, output_tables, prefilter
@@ -155,7 +156,7 @@ def count_line(rows: list[dict], query: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="run.py trace",
+        prog=prog("trace"),
         description="Trace a claim across outlets: the quotes whose content or speaker matches QUERY "
                     "(spelling-blind: أ/إ/آ/ا, ى/ي, ة/ه, diacritics and tatweel do not matter), grouped by "
                     "claim, each claim's appearances oldest first with outlet, speaker and relay chain; "

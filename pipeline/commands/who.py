@@ -31,6 +31,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import prog
 from ..datasets import columns
 from ..datasets import scan as _scan
 from ..datasets import table_glob as _glob
@@ -266,7 +267,7 @@ CSV_COLS = ("date", "outlet", "doc_id", "quote_id", "speaker_name", "speaker", "
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="run.py who",
+        prog=prog("who"),
         description="Every quote by one speaker across an isnad output folder. Spelling variants "
                     "(أ/إ/آ/ا, ى/ي, ة/ه, diacritics, tatweel, the article ال, عبد X = عبدX) match; "
                     "a surname finds the full name; matching is on whole words.",
