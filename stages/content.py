@@ -46,6 +46,9 @@ def make_content(nlp: Language, name: str, config_path: str | None) -> "ContentF
     return ContentFinder(load_lexicon(config_path), config_path)
 
 
+# words that make a following أن concessive ("although"), not the cue's complementiser
+CONCESSIVE = {"مع", "رغم", "برغم", "بالرغم", "علما"}
+
 class ContentFinder:
     def __init__(self, lex: Lexicon, config_path: str | None = None):
         self.lex = lex
@@ -234,6 +237,9 @@ class _Ctx(Bounds, OtherForms):
         scan_from = j0
         if right is not None and self._sourceish(right):
             scan_from = words.first_at_or_after(right[1])
+        elif left is not None and right is not None and self._bare_subject(right):
+            sp = right  # وحول … تحرير الموصل قال [النجيفي]، إن «…»: the words between verb and opener
+            scan_from = words.first_at_or_after(right[1])
         elif left is not None:
             sp = left
             if right is not None:
@@ -340,6 +346,22 @@ class _Ctx(Bounds, OtherForms):
             if f in self.lex.documents or f.endswith("ا") and f[:-1] in self.lex.documents:
                 return words.starts[head], words.ends[i]
         return None
+
+    def _bare_subject(self, span: tuple[int, int]) -> bool:
+        """One or two words between the verb and its opener (a complementiser after at most
+        a comma, or a colon or mark) can only be the verb's subject, known name or not."""
+        words, text = self.words, self.text
+        i, last = words.first_at_or_after(span[0]), words.last_before(span[1])
+        if last - i > 1 or last + 1 >= len(words):
+            return False
+        f = words.forms[i]
+        if f[:1] in "لب" and f not in self.lex.first_names and not self.np.is_source_word(f[1:]) \
+                or f[:1] in "يت" and not definite(f) and f not in self.lex.first_names and not self.np.named(words, i):
+            return False  # قال [لأحدهم]: the one spoken to; التي أقرت [تشمل] «…»: a verb
+        gap = text[span[1]:words.starts[last + 1]]
+        if ":" in gap or any(ch in gap for ch in "«“\""):
+            return True
+        return gap.strip() in ("", "،", ",") and words.forms[last + 1] in self.lex.complementisers
 
     def _accusative(self, span: tuple[int, int]) -> bool:
         """A one-word mention in the indefinite accusative (كثيرا، شيئا): no subject."""
@@ -484,6 +506,10 @@ class _Ctx(Bounds, OtherForms):
                 # is not next: وأوضحت المرأة، التي [تحدثت] إلى “لايف نيوز”، أنها …)
                 break
             f = words.forms[j]
+            if f in comps and j > 0 and words.forms[j - 1] in CONCESSIVE:
+                prev_end = words.ends[j]  # … مع أن / رغم أن: "although", no content clause of the cue
+                j += 1
+                continue
             if f in comps and not (f == "ان" and j + 1 < n and words.forms[j + 1] == "شاء"):
                 cs = words.ends[j]
                 m = self._mark_right_after(cs)

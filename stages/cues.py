@@ -230,4 +230,16 @@ class CueFinder:
         if nxt in self.lex.according_stopwords or b in self.lex.according_stopwords or \
                 ("ال" + b[2:] if b.startswith("ال") else "ال" + b) in self.lex.according_stopwords:
             return None
+        # a possessed noun is a circumstance, not a source: بحسب ظروفه، وفقا لرغبتها، حسب حاجتهم
+        # (a bare ه may be a folded ة — وكالة، إحصائية — so it counts only for listed words)
+        for suf in ("هما", "هم", "ها", "ه"):
+            if not (b.endswith(suf) and len(b) - len(suf) >= 3) or b in self._heads \
+                    or b in self.lex.documents or b in self.lex.media_heads:
+                continue
+            stem = b[:-len(suf)]
+            stem = stem[:-1] + "ه" if stem.endswith("ت") else stem  # رغبتها -> رغبه
+            listed = "ال" + stem in self.lex.according_stopwords or stem in self.lex.according_stopwords
+            if listed or suf != "ه" and not ({stem, "ال" + stem} & (self._heads | self.lex.documents | self.lex.media_heads)):
+                return None
+            break
         return Cue(words.starts[i], end, w, "according", word_end=end)

@@ -144,7 +144,25 @@ class SpeakerResolver:
         ent = names.first_in(i0, i1)
         if ent is None or ent.end_word > i1:
             return None
+        # of several names, the one a title stands right before is the person's (مدير جوازات
+        # مطار الملك عبدالعزيز الدولي [العقيد] سليمان محمد اليوسف: the airport's name comes first)
+        # (the first name is the person's when only titles stand before it: الأمير خالد الفيصل
+        # مستشار خادم الحرمين الملك سلمان)
+        if not all(self._titled(words, t + 1) for t in range(i0, ent.start_word)):
+            nxt = names.first_in(ent.end_word, i1)
+            while nxt is not None and nxt.end_word <= i1:
+                if self._titled(words, nxt.start_word):
+                    ent = nxt
+                nxt = names.first_in(nxt.end_word, i1)
         return ent.start_word - i0, ent.end_word - i0, ent.clitic, ent.prob
+
+    def _titled(self, words, k: int) -> bool:
+        """Is the word before word ``k`` a person's title (العقيد، الدكتور، وزير)?"""
+        if k == 0:
+            return False
+        f = words.forms[k - 1]
+        titles = self.lex.titles
+        return f in titles or strip_conj(f) in titles or (f.startswith("ال") and f[2:] in titles)
 
     def _enrich(self, sp: Speaker, doc: Doc) -> None:
         """Find the fullest mention of a person anywhere in the document — also outside

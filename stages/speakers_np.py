@@ -20,6 +20,8 @@ from .words import Words, bare, definite, strip_conj
 STOP_GAP = set("،,:؛;()[]«»“”\"'.!؟?")
 # prepositions that belong to the head before them: عدد من، المشرف على، المتحدث باسم
 GOVERNED = {"من": {"عدد", "بعض", "احد", "مجموعه", "عشرات", "مئات", "كثير", "جمع", "وفد",
+                   # وقال كل من الطالبين عبد الله العياد وعبد الله معتوق: "both … and …"
+                   "كل",
                    # مقربون من جماعة الحوثي، مصادر مقربة من الحكومة، أوساط قريبة من الرئاسة
                    "مقربون", "مقربين", "مقربه", "قريبه", "قريبون", "قريبين", "مقرب", "قريب",
                    # المادة 236 من نظام العمل، البند الثالث من الاتفاق
@@ -151,6 +153,8 @@ class NounPhrases:
                         break
                 if object_mode and prev is not None and self._object_starts(prev, f):
                     break
+                if f.startswith("ال") and f.endswith("ين") and len(f) > 6 and self._name_ends_at(words, j):
+                    break  # ودعا … العقيد محمد العاصمي [المواطنين] والمقيمين إلى …: the addressees
             last = j
             prev = f
             j += 1
@@ -333,6 +337,12 @@ class NounPhrases:
         names = words.names
         ent = names.at(i, types) if names is not None else None
         return ent is not None and ent.prob >= NAMED_MIN_PROB
+
+    def _name_ends_at(self, words: Words, j: int) -> bool:
+        """A sure person's name ends right before word ``j``."""
+        names = words.names
+        ent = names.covering(j - 1) if names is not None and j > 0 else None
+        return ent is not None and ent.end_word == j and ent.prob >= NAMED_MIN_PROB
 
     def _inside_name(self, words: Words, j: int) -> bool:
         """Word ``j`` continues a person's name the recogniser found (محمد [الخميس])."""

@@ -142,7 +142,7 @@ class SubjectFinder:
                 j += 1  # أوضح ذلك المتحدث الرسمي للسجون …: the object comes first
             sp = self.np.mention(words, j, n, min(hi, sent_end(st)))
             if sp is not None:
-                sp = self._trim(words, sp)
+                sp = self._trim(words, self._to_name(words, sp, hi))
             if sp is None or sp[1] > hi:
                 i += 1
                 continue
@@ -191,6 +191,21 @@ class SubjectFinder:
         if ent is not None and ent.end_word <= last and not definite(forms[ent.end_word]):
             return sp[0], words.ends[ent.end_word - 1]
         return sp
+
+    def _to_name(self, words: Words, sp: tuple[int, int], hi: int) -> tuple[int, int]:
+        """A title cut at في/بـ + place goes on to the person's name that the recogniser
+        finds a few words on (غردت [وزيرة حقوق الإنسان] في اليمن سابقاً [حورية مشهور] قائلة)."""
+        j = words.first_at_or_after(sp[1])
+        n = len(words)
+        if j >= n or words.starts[j] >= hi or words.forms[j] != "في" or words.names is None:
+            return sp
+        if any(ch in "،,:؛.()«»“”\"" for ch in words.text[sp[1]:words.starts[j]]):
+            return sp
+        ent = words.names.first_in(j + 1, min(n, j + 5), min_prob=SURE_NAME)
+        if ent is None or words.ends[ent.end_word - 1] > hi or \
+                any(ch in "،,:؛.()«»“”\"" for ch in words.text[words.ends[j]:words.starts[ent.start_word]]):
+            return sp
+        return sp[0], words.ends[ent.end_word - 1]
 
     def _person_word(self, f: str) -> bool:
         """A title or a first name: a person's name may still follow."""

@@ -242,6 +242,29 @@ CASES = [
     # a perfect form after a preposition is a verbal noun (في وصف المرأة …), no cue
     Case("neg-verb-form-after-preposition",
          "وهي صناعة قديمة، خاصة في وصف المرأة المجيدة لما يتوافق مع المناسبات.", None, None, None),
+    # the one or two words between the verb and its opener are its subject, known or not
+    Case("bare-subject-before-opener", "وحول ما يجري الحديث عن تحرير الموصل قال النجيفي، إن «المعركة قريبة».",
+         "النجيفي", "قال", "المعركة قريبة", "direct", exact=True),
+    Case("bare-subject-not-addressee", "لدرجة أن أحد الموظفين قال لأحدهم: نعطيك هوية عامل مؤقتة.",
+         "أحد الموظفين", "قال", "نعطيك هوية عامل مؤقتة", exact=True),
+    # كل من X و Y: "both X and Y" is the subject
+    Case("kull-min-subject",
+         "وقال كل من الطالبين عبد الله العياد وعبد الله معتوق من تعليم المنطقة الشرقية: إن التجربة مفيدة.",
+         "كل من الطالبين", "وقال", "التجربة مفيدة"),
+    # قيادي heads a person mention; the outlet asked (لوكالة …) is a relay, not the speaker
+    Case("qiyadi-after-told-outlet",
+         "وردا على سؤال لوكالة فرانس برس اكد قيادي في طالبان في شمال غرب باكستان انه لن يفاوض الحكومة.",
+         "قيادي", "اكد", "لن يفاوض الحكومة"),
+    # a possessed noun after بحسب is a circumstance (بحسب ظروفه), no source
+    Case("neg-according-possessed-noun",
+         "ويمكن للمتقدم اختيار القرض المناسب له بحسب ظروفه وإمكاناته المالية.", None, None, None),
+    # مع أن / علما بأن are concessive: no content clause of the cue
+    Case("neg-concessive-anna", "فالبيان عجز عن تحديد تسمية واضحة للمواجهة، هو يقول مرة (نهائي كأس السوبر) مع أن "
+         "المباراة ودية.", None, None, None),
+    # the addressees after a recognised name are not part of the speaker
+    Case("addressees-after-name",
+         "ودعا المتحدث الرسمي للدفاع المدني العقيد محمد عبدالرحيم العاصمي المواطنين والمقيمين إلى الابتعاد عن "
+         "مجاري السيول.", "محمد عبدالرحيم العاصمي", "ودعا", "الابتعاد عن مجاري السيول"),
     # narration, not quotes: the writer's own hope, "it turned out that", nobody said, "added much"
     Case("neg-first-person-hope", "ومن المتوقع- ونأمل أن نكون على خطأ - أن تميل السياسة أكثر للعنف.",
          None, None, None),
@@ -283,6 +306,9 @@ def test_construction(nlp, case: Case):
     # a لـ phrase stays: it belongs to the title before the name
     ("علق رئيس الاتحاد السعودي لكرة اليد تركي الخليوي على القرعة قائلاً: «المجموعة صعبة».", "قائلاً",
      "تركي الخليوي"),
+    # a title cut at في + place goes on to the recognised name after it
+    ("وعلق وزير الخارجية في الحكومة اليمنية عبدالملك المخلافي على القرار قائلا: «القرار صائب».", "قائلا",
+     "عبدالملك المخلافي"),
     # an accusative participle has no subject: the noun after موجها is its object
     ("وأعرب نائب وزير الصحة عن سعادته، موجها إدارة المجمع بإبراز الأعمال، مبديا استعداده لدعم المعرض.", "مبديا",
      "نائب وزير الصحة"),
@@ -312,6 +338,18 @@ def test_noun_behind_preposition_is_no_svo_subject(nlp, text, cue, not_speaker):
     for q in hits:
         mention = text[q.ospeaker_start:q.ospeaker_end] if q.ospeaker_start is not None else ""
         assert mention != not_speaker and q.speaker_name != not_speaker
+
+
+@pytest.mark.parametrize("text, name", [
+    # the name a title stands before is the person's, not an airport's
+    ("وقال مدير جوازات مطار الملك عبدالعزيز الدولي العقيد سليمان محمد اليوسف إن الحركة طبيعية.",
+     "سليمان محمد اليوسف"),
+    # … but the first name is when only titles stand before it
+    ("وقال الأمير خالد الفيصل مستشار خادم الحرمين الملك سلمان إن المشروع مستمر.", "خالد الفيصل"),
+])
+def test_person_name_inside_long_mention(nlp, text, name):
+    (q,) = [q for q in nlp(text)._.isnad_quotes if q.cue.lemma == "قال"]
+    assert q.speaker_name == name
 
 
 def test_recogniser_can_be_switched_off(tmp_path):
