@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .model import Cue, Quote
+from .words import definite
 
 LEADING_SKIP = ("و", "ف")
 ADVERBS = {"بشده", "وبشده", "مجددا", "ايضا", "كذلك", "اليوم", "امس", "مؤخرا", "موخرا", "بدوره", "بدورها",
@@ -134,8 +135,17 @@ class OtherForms:
         else:
             sp = self.np.mention(words, j0, n, e, object_mode=True)
             j = j0 if sp is None else words.first_at_or_after(sp[1])
-            if sp is not None and not self._sourceish(sp) and words.forms[j0].startswith("ال"):
+            f0 = words.forms[j0]
+            # (a family name is a definite nisba: ووصف [الرحبي] الوضع الإعلامي … بالكارثي)
+            nxt = words.forms[j0 + 1] if j0 + 1 < n else ""
+            family = sp is not None and f0.startswith("ال") and f0.endswith("ي") and len(f0) >= 6 \
+                and f0 not in self.lex.pronouns and f0 not in self.lex.places and not self._sourceish(sp) \
+                and (definite(nxt) or self.np._object_starts(f0, nxt))
+            if sp is not None and not self._sourceish(sp) and f0.startswith("ال") and not family:
                 return None  # عززت الدورة مفهوم …: the subject is no source, so no report
+            if family and sp is not None:
+                sp = (sp[0], words.ends[j0])  # the name alone; its object follows
+                j = j0 + 1
             if sp is None and not conj and cue.kind != "participle" and \
                     self._prev_word(cue.start) not in ("لم", "ولم", "كما", "لن", "ولن"):
                 return None  # أرجو وصف علاج …: a verbal noun with no speaker, not a report

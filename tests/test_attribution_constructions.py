@@ -265,6 +265,15 @@ CASES = [
     Case("addressees-after-name",
          "ودعا المتحدث الرسمي للدفاع المدني العقيد محمد عبدالرحيم العاصمي المواطنين والمقيمين إلى الابتعاد عن "
          "مجاري السيول.", "محمد عبدالرحيم العاصمي", "ودعا", "الابتعاد عن مجاري السيول"),
+    # a definite nisba the lexicon does not know is a family name when the object follows it
+    Case("family-name-nisba-object-cue", "ووصف الرحبي الوضع الإعلامي داخل اليمن بالكارثي تحت وطأة المليشيات.",
+         "الرحبي", "ووصف", "الوضع الإعلامي داخل اليمن بالكارثي تحت وطأة المليشيات", exact=True),
+    Case("neg-nisba-title-stays-whole", "أعلن المدعي العام الفيدرالي توجيه الاتهام إلى جندي في البحرية.",
+         "المدعي العام الفيدرالي", "أعلن", "توجيه الاتهام إلى جندي في البحرية", exact=True),
+    # movements that issue statements are groups (المقاومة، المعارضة)
+    Case("group-muqawama-object-cue",
+         "وأعلنت المقاومة الشعبية في محافظة الضالع كافة أنحاء المحافظة خالية من قوى التمرد.",
+         "المقاومة الشعبية", "وأعلنت", "كافة أنحاء المحافظة خالية من قوى التمرد", type="group"),
     # narration, not quotes: the writer's own hope, "it turned out that", nobody said, "added much"
     Case("neg-first-person-hope", "ومن المتوقع- ونأمل أن نكون على خطأ - أن تميل السياسة أكثر للعنف.",
          None, None, None),
