@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from .model import Cue, Quote
-from .words import definite
 
 LEADING_SKIP = ("و", "ف")
 ADVERBS = {"بشده", "وبشده", "مجددا", "ايضا", "كذلك", "اليوم", "امس", "مؤخرا", "موخرا", "بدوره", "بدورها",
@@ -137,10 +136,8 @@ class OtherForms:
             j = j0 if sp is None else words.first_at_or_after(sp[1])
             f0 = words.forms[j0]
             # (a family name is a definite nisba: ووصف [الرحبي] الوضع الإعلامي … بالكارثي)
-            nxt = words.forms[j0 + 1] if j0 + 1 < n else ""
             family = sp is not None and f0.startswith("ال") and f0.endswith("ي") and len(f0) >= 6 \
-                and f0 not in self.lex.pronouns and f0 not in self.lex.places and not self._sourceish(sp) \
-                and (definite(nxt) or self.np._object_starts(f0, nxt))
+                and f0 not in self.lex.pronouns and f0 not in self.lex.places and not self._sourceish(sp)
             if sp is not None and not self._sourceish(sp) and f0.startswith("ال") and not family:
                 return None  # عززت الدورة مفهوم …: the subject is no source, so no report
             if family and sp is not None:

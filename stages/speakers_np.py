@@ -302,7 +302,8 @@ class NounPhrases:
         # a short bare name after أن/إن/كما: أن خاشقجي طالب
         prev = words.forms[first - 1] if first > 0 else ""
         # … ونقل موقع النادي عن [خيري] قوله "…": the source of a verbal-noun cue after عن
-        if i - first <= 2 and (prev in lex.complementisers or prev in ("كما", "عن")) and words.starts[first] >= s \
+        if i - first <= 2 and (prev in lex.complementisers or prev == "كما" or prev == "عن" and self._noun_cue_at(
+                words, cue_start)) and words.starts[first] >= s \
                 and not any(words.forms[t] in lex.boundaries for t in range(first, i + 1)):
             return words.starts[first], words.ends[i]  # (never a particle: كما [لم] توضح)
         # a recognised name right before the verb: بحاح يعرب عن …، الجمل أكد أن …

@@ -188,7 +188,8 @@ class SubjectFinder:
         # object (وعد رئيس النادي مساعد الزويهري [أنصار ناديه] …، تداول نشطاء … [صور] …)
         names = words.names
         ent = names.first_in(i, last + 1, min_prob=SURE_NAME) if names is not None else None
-        if ent is not None and ent.end_word <= last and not definite(forms[ent.end_word]):
+        if ent is not None and ent.end_word <= last and (not definite(forms[ent.end_word]) or self._object_after_name(
+                forms[ent.end_word])):
             return sp[0], words.ends[ent.end_word - 1]
         return sp
 
@@ -206,6 +207,12 @@ class SubjectFinder:
                 any(ch in "،,:؛.()«»“”\"" for ch in words.text[words.ends[j]:words.starts[ent.start_word]]):
             return sp
         return sp[0], words.ends[ent.end_word - 1]
+
+    def _object_after_name(self, f: str) -> bool:
+        """A definite word after a sure name that is no title, source word or family nisba
+        is the verb's object (استنكر عمر بن صالح العمري [العمل] الإجرامي)."""
+        return not (f.endswith("ي") or f.startswith("ال" + "ا" + "ل") or self.np.is_source_word(f)
+                    or self._person_word(f) or f in self.lex.places)
 
     def _person_word(self, f: str) -> bool:
         """A title or a first name: a person's name may still follow."""

@@ -274,6 +274,10 @@ CASES = [
     Case("group-muqawama-object-cue",
          "وأعلنت المقاومة الشعبية في محافظة الضالع كافة أنحاء المحافظة خالية من قوى التمرد.",
          "المقاومة الشعبية", "وأعلنت", "كافة أنحاء المحافظة خالية من قوى التمرد", type="group"),
+    # a noun after عن is no subject of قال (only the source of a verbal noun: عن خيري قوله)
+    Case("neg-an-noun-not-svo-subject",
+         'وحول سؤال عن تأخر انضمام اللاعب عن المعسكر الخارجي قال: "اللاعب سيصل قريبا".',
+         "", "قال", "اللاعب سيصل قريبا", "direct", exact=True),
     # narration, not quotes: the writer's own hope, "it turned out that", nobody said, "added much"
     Case("neg-first-person-hope", "ومن المتوقع- ونأمل أن نكون على خطأ - أن تميل السياسة أكثر للعنف.",
          None, None, None),
@@ -315,6 +319,9 @@ def test_construction(nlp, case: Case):
     # a لـ phrase stays: it belongs to the title before the name
     ("علق رئيس الاتحاد السعودي لكرة اليد تركي الخليوي على القرعة قائلاً: «المجموعة صعبة».", "قائلاً",
      "تركي الخليوي"),
+    # a definite object after a sure name is no part of the subject
+    ("واستنكر وزير الخارجية عادل الجبير الهجوم الإرهابي، مؤكدا أن المملكة ستواصل الحرب على الإرهاب.", "مؤكدا",
+     "عادل الجبير"),
     # a title cut at في + place goes on to the recognised name after it
     ("وعلق وزير الخارجية في الحكومة اليمنية عبدالملك المخلافي على القرار قائلا: «القرار صائب».", "قائلا",
      "عبدالملك المخلافي"),
