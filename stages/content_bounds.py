@@ -86,12 +86,17 @@ class Bounds:
                     if words.forms[t] in NEW_CLAUSE:
                         opens, anchor = True, words.starts[t]
                         break
-            if not opens and c.kind == "verb" and c.imperfect:
-                # … والمصادر تتحدث عن …: a new source named before its verb (SVO)
+            if not opens and c.kind == "verb":
+                # … والمصادر تتحدث عن …: a new source named before its verb (SVO); a perfect
+                # verb too when a topic opens the source (…، وأما [الرجال] انحازوا إلى أن …)
                 lm = self.np.left_mention(words, c.start, 0)
                 if lm is not None:
                     lbefore = text[max(0, lm[0] - 3):lm[0]]
-                    if lbefore[-1:] in LEADING_SKIP or "،" in lbefore or "," in lbefore:
+                    k = words.first_at_or_after(lm[0])
+                    topic = k > 0 and words.forms[k - 1] in ("اما", "واما") and words.starts[k - 1] >= cur.word_end
+                    if topic:
+                        opens, anchor = True, words.starts[k - 1]
+                    elif c.imperfect and (lbefore[-1:] in LEADING_SKIP or "،" in lbefore or "," in lbefore):
                         opens, anchor = True, lm[0] - (1 if lbefore[-1:] in LEADING_SKIP else 0)
             if opens:
                 cut = anchor

@@ -143,7 +143,11 @@ class OtherForms:
             if family and sp is not None:
                 sp = (sp[0], words.ends[j0])  # the name alone; its object follows
                 j = j0 + 1
-            if sp is None and not conj and cue.kind != "participle" and \
+            # (a verb with an object pronoun is finite: ولكنه وصفها بغير الكافية …)
+            kc = words.first_at_or_after(cue.start)
+            finite = cue.lemma in self.lex.pronoun_object and words.forms[kc].endswith(("ه", "ها", "هم")) and \
+                not words.orig_ends_with(kc, "ة")
+            if sp is None and not conj and not finite and cue.kind != "participle" and \
                     self._prev_word(cue.start) not in ("لم", "ولم", "كما", "لن", "ولن"):
                 return None  # أرجو وصف علاج …: a verbal noun with no speaker, not a report
         # skip adjuncts between speaker and object: في البيان، خلال الحفل، أمس، (أوروجوياني)
@@ -168,6 +172,9 @@ class OtherForms:
                 j += 2
                 while j < n and words.forms[j].startswith("ال") and words.starts[j] < e:
                     j += 1
+                continue
+            if f in ("فيه", "فيها", "خلاله", "خلالها"):
+                j += 1  # وكشف البلوشي [فيها] تطور …: the resumptive pronoun of the report it was in
                 continue
             if f in ADVERBS or f in self.lex.boundaries and f not in self.lex.complementisers:
                 j += 1

@@ -140,7 +140,9 @@ class CueFinder:
                 out.append(Cue(words.starts[i], words.ends[i], nb, "noun", feminine=fem, plural=plural,
                                word_end=words.ends[i]))
                 continue
-            f = cue_forms.get(w) or cue_forms.get(b) or self._with_object(b, self._last_char(words, i))
+            # (و may be the verb's first root letter: وصفها بـ … is وصف + ها, not و + صفها)
+            f = cue_forms.get(w) or cue_forms.get(b) or self._with_object(b, self._last_char(words, i)) \
+                or (self._with_object(w, self._last_char(words, i)) if b != w else None)
             if f is not None and f.imperfect and prev in RELATIVE:
                 f = None  # وهو ما يشير إلى أن …: the narration's own inference
             if f is not None and f.kind == "verb" and not f.imperfect and prev in PREPOSITIONS:

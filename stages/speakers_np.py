@@ -245,7 +245,13 @@ class NounPhrases:
                 return words.starts[k + 1], words.ends[i - 1]
             i -= 1
         if words.forms[i] in ("الذي", "التي", "الذين", "اللذان", "اللتان") and i > 0:
-            # السفير أسامة نقلي الذي أكد أن: the speaker is the noun the relative refers to
+            # السفير أسامة نقلي الذي أكد أن: the speaker is the noun the relative refers to —
+            # unless the verb's object pronoun refers to it (العاملين الذين [وصفهم] بأنهم …:
+            # they are described, the describer is the narration's subject)
+            kc = words.first_at_or_after(cue_start)
+            fc = words.forms[kc] if kc < len(words) else ""
+            if fc not in lex.cue_forms and strip_conj(fc) not in lex.cue_forms and fc.endswith(("ه", "ها", "هم", "هما")):
+                return None
             rel_start = words.starts[i]
             i -= 1
             gap = text[words.ends[i]:rel_start]

@@ -278,6 +278,23 @@ CASES = [
     Case("neg-an-noun-not-svo-subject",
          'وحول سؤال عن تأخر انضمام اللاعب عن المعسكر الخارجي قال: "اللاعب سيصل قريبا".',
          "", "قال", "اللاعب سيصل قريبا", "direct", exact=True),
+    # a topic (أما) names the next source: the content before ends there
+    Case("amma-topic-cuts-previous",
+         "وقالت النساء إن هذا الأمر يتسبب في الكثير من المشكلات، وأما الرجال أكدوا أن هذا الأمر مشروع.",
+         "النساء", "وقالت", "هذا الأمر يتسبب في الكثير من المشكلات"),
+    # the speaker's thanks told by the reporter are no part of the claim
+    Case("thanks-formula-ends-content",
+         "وتحدث والد الشهيد بأنه وأبناءه فداء للوطن، وقدم شكره لولاة الأمر على رعايتهم واهتمامهم.",
+         "والد الشهيد", "وتحدث", "وأبناءه فداء للوطن"),
+    # a verb with an object pronoun is finite: its bare-object content counts (وصفها بغير …)
+    Case("object-pronoun-verb-object-content",
+         "ورحب رئيس الاتحاد بقرار المفوضية، ولكنه وصفها بغير الكافية لتغطية الخسائر.",
+         "رئيس الاتحاد", "وصفها", "بغير الكافية لتغطية الخسائر"),
+    Case("neg-verbal-noun-object-no-speaker", "وأرجو وصف علاج لهذه الحالة المزمنة.", None, None, None),
+    # when the verb's object pronoun is the relative's noun, that noun is not the speaker
+    Case("relative-object-pronoun-not-speaker",
+         "وأشاد الدكتور حمد الضويلع بجهود العاملين في المراكز العلاجية، الذين وصفهم بأنهم أهم العاملين، "
+         "معلناً أن الوزارة تقوم بتطوير العمل.", "حمد الضويلع", "معلناً", "الوزارة تقوم بتطوير العمل"),
     # narration, not quotes: the writer's own hope, "it turned out that", nobody said, "added much"
     Case("neg-first-person-hope", "ومن المتوقع- ونأمل أن نكون على خطأ - أن تميل السياسة أكثر للعنف.",
          None, None, None),
