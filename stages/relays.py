@@ -472,7 +472,7 @@ class RelayTracer(CreditFinder):
                 if found is not None:
                     ag, s0, e0 = found
                     told = f.startswith("ل") or to_told or told_obj or trig0 == "مع"
-                    if not (according and in_speaker and not self._reported(forms, t, k)):
+                    if not (according and in_speaker and not self._relayed_source(words, t, k, sp_e)):
                         out.append((ag, s0, e0, "told_to" if told else "reported_by"))
                     k = max(k + 1, words.first_at_or_after(e0))
                     continue
@@ -489,8 +489,9 @@ class RelayTracer(CreditFinder):
                 continue
             if hit:
                 ag, n = hit
-                if according and in_speaker and not self._reported(forms, t, k):
-                    # بحسب قناة "العربية" / وحسب معلومات "الوطن": the outlet is the speaker
+                if according and in_speaker and not self._relayed_source(words, t, k, sp_e):
+                    # بحسب قناة "العربية" / وحسب معلومات "الوطن" / حسبما ذكرت صحيفة «هندوستان
+                    # تايمز»: the outlet is the speaker (the article's, no relay)
                     k += n
                     continue
                 gap_before = words.text[words.ends[k - 1]:words.starts[k]] if k else ""
@@ -639,6 +640,24 @@ class RelayTracer(CreditFinder):
         e0 = s0 + len(inner)
         name = " ".join(self.orig[self.norm.to_orig(s0):self.norm.to_orig_end(e0)].split())
         return Agency(name, "outlet", (_name_key(name),)), s0, e0
+
+    def _relayed_source(self, words: Words, t: int, k: int, sp_e: int) -> bool:
+        """In an according phrase, is the outlet at word ``k`` the channel of another source
+        (بحسب ما نقلت وكالة رويترز عن مسؤولين، حسبما نقلت عنه صحيفة X) rather than the
+        speaker itself (حسبما ذكرت صحيفة «هندوستان تايمز»: the outlet speaks, no relay)?"""
+        forms = words.forms
+        if not self._reported(forms, t, k):
+            return False
+        if any(strip_conj(forms[j]) in ("عنه", "عنها", "عنهم") for j in range(max(0, k - 3), k)):
+            return True
+        j = k + 1
+        while j < len(forms) and words.starts[j] < sp_e + 40 and j <= k + 6:
+            if forms[j] == "عن":
+                return True
+            if any(ch in words.gap(j - 1, j) for ch in ".،,:؛\n"):
+                return False
+            j += 1
+        return False
 
     def _reported(self, forms: list[str], t: int, k: int) -> bool:
         """بحسب ما نقلت وكالة رويترز، وفقا لما ذكرته “المدينة”: a verb of reporting before

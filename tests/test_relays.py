@@ -144,6 +144,12 @@ ROWS = [
     Row("according-parenthesis-no-comma", "وأكد مرغلاني وفقاً لـ”الرياض”، أن الوزارة حريصة على صرف البدلات.",
         "الوزارة حريصة على صرف البدلات", ["الرياض"], "مرغلاني"),
     Row("neg-according-parenthesis-sources", "وقال الوزير، بحسب مصادر مطلعة، إن الاتفاق جيد.", "الاتفاق جيد", []),
+    # an according phrase whose outlet is the source itself: the speaker, no relay (the gold
+    # and ANNOTATION.md: حسبما ذكرت صحيفة X with no other speaker); through it to a source: a relay
+    Row("neg-according-outlet-speaks", "وعادت المرأة إلى منزلها دون أموالها، حسبما ذكرت صحيفة «هندوستان تايمز».",
+        "عادت المرأة إلى منزلها دون أموالها", []),
+    Row("according-outlet-from-source", "والاتفاق سيوقع الأسبوع المقبل في جنيف، بحسب ما نقلت وكالة رويترز عن "
+        "مسؤولين أوروبيين.", "الاتفاق سيوقع الأسبوع المقبل في جنيف", ["رويترز"]),
     # the outlet told comes before the subject (أبلغ/أفاد «X» المتحدث أن)
     Row("told-object-before-subject", 'وأبلغ "الوطن" المسؤول في السفارة أحمد العنزي أن الأعداد زادت.',
         "الأعداد زادت", ["الوطن"]),
