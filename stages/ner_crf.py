@@ -101,7 +101,7 @@ class CRF:
         for attrs in groups:
             starts.append(len(idx))
             idx.append(0)  # every group has a row, so no segment is empty
-            idx.extend(r for r in map(get, attrs) if r is not None)
+            idx.extend(filter(None, map(get, attrs)))  # rows start at 1: drops the unknown (None)
         return np.add.reduceat(self.matrix[idx], starts, axis=0)
 
     def span_prob(self, xs: list, a: int, b: int, z: list[int]) -> float:

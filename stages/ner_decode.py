@@ -140,13 +140,28 @@ class Decoder:
             self._next = FIRST
             self.gen += 1
 
+    def _add_forms(self, forms) -> None:
+        """Store rows of the new ``forms`` (distinct, not in the store), summed in one
+        gather: the same sums, feature by feature in the same order, as one form at a
+        time (each form's five groups are segments of their own)."""
+        f = self.features
+        own_of, nb_of = f.own, f.neighbour
+        groups = []
+        for w in forms:
+            own = own_of(w)
+            groups.append(own)
+            groups.extend(nb_of(w, own))
+        r = self._alloc(5 * len(forms))
+        self._flat[r:r + 5 * len(forms)] = self.crf.vectors(groups)
+        rows = self._rows
+        for k, w in enumerate(forms):
+            rows[w] = r + 5 * k
+
     def _row(self, w: str) -> int:
         r = self._rows.get(w)
         if r is None:
-            f = self.features
-            own = f.own(w)
-            r = self._rows[w] = self._alloc(5)
-            self._flat[r:r + 5] = self.crf.vectors([own, *f.neighbour(w, own)])
+            self._add_forms((w,))
+            r = self._rows[w]
         return r
 
     def _gap_row(self, gaps: tuple[str, str]) -> int:
@@ -176,7 +191,8 @@ class Decoder:
         seg = forms[a:b]
         rows = list(map(self._rows.get, seg))
         if None in rows:
-            rows = [r if r is not None else self._row(w) for r, w in zip(rows, seg)]
+            self._add_forms(list(dict.fromkeys(compress(seg, [r is None for r in rows]))))
+            rows = list(map(self._rows.__getitem__, seg))
         pairs = list(zip(gaps[a:b], gaps[a + 1:b + 1]))
         gi = list(map(self._gap_rows.get, pairs))
         if None in gi:
