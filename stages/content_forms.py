@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .model import Cue, Quote
+from .spanindex import alpha_tokens_after, alpha_tokens_before
 
 LEADING_SKIP = ("و", "ف")
 ADVERBS = {"بشده", "وبشده", "مجددا", "ايضا", "كذلك", "اليوم", "امس", "مؤخرا", "موخرا", "بدوره", "بدورها",
@@ -18,7 +19,7 @@ def indirect_quote(cs: int, ce: int, cue: Cue, sentence: int, speech, method: st
     """An indirect quote over ``cs:ce``; ``mixed`` when it holds a quoted fragment
     (وقال إن الوضع "خطير جدا")."""
     q = Quote(cs, ce, "indirect", cue, sentence)
-    if any(m.start >= cs and m.end <= ce + 1 for m in speech):
+    if speech.within(cs, ce + 1):
         q.kind = "mixed"
     q.method, q.confidence = method, confidence
     if speaker is not None:
@@ -82,9 +83,11 @@ class OtherForms:
         text, words = self.text, self.words
         if cue.lemma not in self.lex.postposed or cue.kind != "verb":
             return None
-        before = text[s:cue.start].rstrip()
+        end = cue.start  # the clause before the cue, trailing spaces dropped
+        while end > s and text[end - 1].isspace():
+            end -= 1
         pw = self._prev_word(cue.start)
-        comma = before.endswith(("،", ",")) or pw in ("كما", "حسبما")
+        comma = (end > s and text[end - 1] in "،,") or pw in ("كما", "حسبما")
         if not comma:
             return None
         # after the cue: a source and at most a few adjunct words to the sentence end
@@ -92,17 +95,15 @@ class OtherForms:
         sp0 = self.np.mention(words, j0, len(words), e)
         if sp0 is None or not self._sourceish(sp0):
             return None
-        tail = [w for w in text[sp0[1]:e].split() if any(ch.isalpha() for ch in w)]
-        if len(tail) > 6:
+        if len(alpha_tokens_after(text, sp0[1], e, 7)) > 6:
             return None
-        end = len(before) + s
         if pw in ("كما",):
             end = words.starts[words.last_before(cue.start)]
         # the clause before: a direct quote if it is a mark
         seg_end = end
         while seg_end > s and text[seg_end - 1] in " ،,":
             seg_end -= 1
-        m = next((m for m in self.speech if m.close_at is not None and m.close_at + 1 == seg_end and not m.used), None)
+        m = self.speech.closing_at(seg_end - 1)
         j0 = words.first_at_or_after(cue.word_end)
         sp = self.np.mention(words, j0, len(words), e)
         if m is not None:
@@ -113,7 +114,7 @@ class OtherForms:
         else:
             cs, ce = trim(text, s, seg_end, strip_stop=True)
             cs = drop_conj(text, cs, ce)
-            if len(text[cs:ce].split()) < 3:
+            if self.tokens.count(cs, ce) < 3:
                 return None
             return indirect_quote(cs, ce, cue, k, self.speech, f"{cue.kind}:postposed", 0.6, sp, (cue.start, e))
         if sp is not None:
@@ -156,7 +157,7 @@ class OtherForms:
             guard += 1
             gap = text[words.ends[j - 1] if j else 0:words.starts[j]]
             if "(" in gap:
-                close = text.find(")", words.ends[j - 1] if j else 0, e)
+                close = self.closing_parens.first(words.ends[j - 1] if j else 0, e)
                 if close > 0:
                     j = words.first_at_or_after(close)
                     continue
@@ -183,7 +184,7 @@ class OtherForms:
         if j >= n or words.starts[j] >= min(e, cut):
             return None
         cs, ce = trim(text, words.starts[j], cut, strip_stop=True)
-        if len(text[cs:ce].split()) < 2:
+        if self.tokens.count(cs, ce) < 2:
             return None
         return indirect_quote(cs, ce, cue, k, self.speech, f"{cue.kind}:object", 0.5, sp, (cue.start, cs))
 
@@ -201,10 +202,10 @@ class OtherForms:
         bare_phrase = len(text[cue.start:cue.end].split()) == 1
         if bare_phrase and not self._sourceish(sp) and not self._known_name(sp):
             return None  # بحسب التربية والنشأة: "depending on", not a source
-        lead = text[s:cue.start]
-        lead_words = [w for w in lead.split() if any(ch.isalpha() for ch in w)]
+        # the words with letters before the phrase (the last two tell "at most one")
+        lead_words = alpha_tokens_before(text, s, cue.start, 2)
         after_spk = words.first_at_or_after(sp[1])
-        if len(lead_words) <= 1 and all(w.strip("،,") in ("و", "ف", "") or len(w) < 2 for w in lead_words) or not lead.strip():
+        if len(lead_words) <= 1 and all(w.strip("،,") in ("و", "ف", "") or len(w) < 2 for w in lead_words):
             # phrase first: content after the speaker region (after a comma / فإن / أن)
             j = after_spk
             while j < n and words.starts[j] < e:
@@ -230,9 +231,11 @@ class OtherForms:
             # claim before the phrase, or on both sides when the sentence goes on after it
             cs = s
             rest_start = sp[1]
-            tail = text[rest_start:cut]
-            comma_after = tail.lstrip().startswith(("،", ","))
-            if comma_after and sum(ch.isalpha() for ch in tail) > 15:
+            first = rest_start
+            while first < cut and text[first].isspace():
+                first += 1
+            comma_after = first < cut and text[first] in "،,"
+            if comma_after and self.n_alpha(rest_start, cut) > 15:
                 ce = cut
                 method = "according:inside"
             else:
@@ -240,7 +243,7 @@ class OtherForms:
                 method = "according:after"
             cs, ce = trim(text, cs, ce, strip_stop=True)
             cs = drop_conj(text, cs, ce)
-        if len(text[cs:ce].split()) < 3:
+        if self.tokens.count(cs, ce) < 3:
             return None
         # بحسب ما ذكر وكيل اعماله لصحيفة بيلد …: after the claim, the outlet follows the source
         frame_end = e if method == "according:after" else min(e, max(sp[1], cue.end))
@@ -259,26 +262,31 @@ def drop_conj(text: str, s: int, e: int) -> int:
     if e - s < 4 or text[s] != "و" or not text[s + 1].isalpha():
         return s
     k = s
-    while k < e and text[k].isalpha():
+    while k < e and k - s <= 12 and text[k].isalpha():  # longer than any NATIVE_WAW word: s + 1
         k += 1
     if text[s:k].translate(_FOLD_TAIL) in NATIVE_WAW or k - s <= 2:
         return s
     return s + 1
 
 
+TRIM_SCAN = 256
 _FOLD_TAIL = str.maketrans({"ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ئ": "ي", "ؤ": "و"})
 
 
 def trim(text: str, s: int, e: int, strip_stop: bool = False) -> tuple[int, int]:
     """Trim spaces and leading/trailing punctuation (and a final full stop with
-    ``strip_stop``); a sentence-initial conjunction is :func:`drop_conj`'s job."""
-    while s < e and (text[s].isspace() or text[s] in "،,:-–—ـ"):
+    ``strip_stop``); a sentence-initial conjunction is :func:`drop_conj`'s job.  At most
+    TRIM_SCAN characters go from either end: the contents of many cues can share an end
+    (the sentence end), and a run of thousands of commas there would be walked per cue."""
+    top = min(e, s + TRIM_SCAN)
+    while s < top and (text[s].isspace() or text[s] in "،,:-–—ـ"):
         s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in "،,:;؛-–—"):
+    floor = max(s, e - TRIM_SCAN)
+    while e > floor and (text[e - 1].isspace() or text[e - 1] in "،,:;؛-–—"):
         e -= 1
     if strip_stop:
-        while e > s and text[e - 1] in ".…":
+        while e > floor and text[e - 1] in ".…":
             e -= 1
-            while e > s and text[e - 1].isspace():
+            while e > floor and text[e - 1].isspace():
                 e -= 1
     return s, e

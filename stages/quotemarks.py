@@ -9,6 +9,7 @@ paragraph, and nested marks.  Short marked spans such as ``اجتماع “اس�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,6 +28,11 @@ _COMPS = {"ان", "انه", "انها", "انهم", "بان", "بانه", "با�
 _CUE_AFTER = re.compile(r"\s*[،,]\s*(?:و|ف)?(?:قال|قالت|اضاف|اضافت|تابع|تابعت|اكد|اكدت|يقول|تقول)\b")
 # speech introduced right before a mark: a colon, a cue or a complementiser
 _INTRO = re.compile(r"(?::|\b(?:ان|انه|بان|قال|قالت|يقول|تقول|وقال|وقالت|واضاف|واضافت|اضاف|وتابع|قايلا|قايله|مضيفا|مؤكدا)\s*)\s*$")
+# A name in marks is a few words (an agency key at most 4); a marked span longer than
+# this many characters per allowed word is speech, decided from its head alone, so an
+# unclosed mark running to the end of a long paragraph costs no more than a short one
+# (قال « … repeated: every open mark would otherwise re-read the rest of the paragraph).
+NAME_SCAN_CHARS_PER_WORD = 100
 
 
 @Language.factory(
@@ -47,6 +53,7 @@ class QuoteMarks:
         self.max_name_words = max_name_words
         self.agencies = agencies or set()
         self.introducers = introducers
+        self.scan_chars = NAME_SCAN_CHARS_PER_WORD * max(4, max_name_words)
 
     def __call__(self, doc: Doc) -> Doc:
         text = ext(doc, "isnad_norm").text
@@ -64,34 +71,41 @@ class QuoteMarks:
 
     def _pair(self, text: str, ps: int, pe: int) -> list[Mark]:
         stack: list[tuple[int, str, str]] = []  # (position, char, expected closer)
+        waiting: dict[str, int] = {}  # expected closer -> how many on the stack
         out: list[Mark] = []
         for m in QUOTE_CHARS.finditer(text, ps, pe):
             i, c = m.start(), m.group()
             if c == "'" and not _apostrophe_quote(text, i, stack):
                 continue
             if stack and (c == stack[-1][2] or (c in "”“" and stack[-1][2] in "”“" and stack[-1][1] != "„")):
-                o, oc, _ = stack.pop()
+                o, oc, closer = stack.pop()
+                waiting[closer] -= 1
                 out.append(_mark(text, o, i, oc))
                 continue
-            # a closer of an outer pair closes the inner unclosed ones too
-            hit = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][2] == c), None)
-            if hit is not None and c not in SYMMETRIC:
+            # a closer of an outer pair closes the inner unclosed ones too; looked for only
+            # when one waits on the stack (16k mismatched «»» would scan it at every mark)
+            if c not in SYMMETRIC and waiting.get(c):
+                hit = next(k for k in range(len(stack) - 1, -1, -1) if stack[k][2] == c)
                 o, oc, _ = stack[hit]
+                for _, _, closer in stack[hit:]:
+                    waiting[closer] -= 1
                 del stack[hit:]
                 out.append(_mark(text, o, i, oc))
                 continue
             if c in OPENERS:
                 stack.append((i, c, OPENERS[c]))
+                waiting[OPENERS[c]] = waiting.get(OPENERS[c], 0) + 1
             elif c in SYMMETRIC:
                 if _looks_opening(text, i, pe):
                     stack.append((i, c, c))
+                    waiting[c] = waiting.get(c, 0) + 1
             # a lone closer (» with no «) is left alone
+        # an unclosed quote ends at the paragraph end, trailing spaces left out
+        trimmed = ps + len(text[ps:pe].rstrip()) if stack else pe
         for o, oc, _ in stack:
             if oc in SYMMETRIC and oc != "”" and not _looks_opening(text, o, pe):
                 continue
-            end = pe
-            while end > o + 1 and text[end - 1].isspace():
-                end -= 1
+            end = max(trimmed, o + 1)
             if end - (o + 1) < 2:
                 continue
             out.append(Mark(o, None, o + 1, end, oc))
@@ -99,6 +113,9 @@ class QuoteMarks:
         return out
 
     def _is_name(self, text: str, m: Mark) -> bool:
+        if m.end - m.start > self.scan_chars:
+            # more text than any name: speech, unless its head holds no word at all
+            return WORD.search(text, m.start, m.start + self.scan_chars) is None
         inner = text[m.start:m.end].strip()
         words = WORD.findall(inner)
         if not words:
@@ -165,32 +182,55 @@ def _merge_reopened(text: str, marks: list[Mark], paragraphs) -> list[Mark]:
     if not marks:
         return marks
     by_open = {m.open_at: m for m in marks}
+    # every look-up below is a bisection or a memo, so that thousands of unclosed marks
+    # in one paragraph do not each re-read the next paragraph (or the whole mark list)
+    para_starts = [ps for ps, _ in paragraphs]
+    opens = [m.open_at for m in marks]  # sorted: marks come paragraph by paragraph, in order
+    closes = {m.close_at for m in marks if m.close_at is not None}
+    first_at: dict[int, int] = {}  # paragraph -> its first non-space offset
+    closer_at: dict[tuple[int, str], int] = {}  # (paragraph, closer) -> text.find(closer, ...)
+    chain_end: dict[int, Mark] = {}  # open_at of a re-opening mark -> where its chain ends
     out: list[Mark] = []
     skip = set()
     for m in marks:
         if m.open_at in skip:
             continue
         cur = m
+        path: list[int] = []
         while cur.close_at is None:
-            k = next((k for k, (ps, pe) in enumerate(paragraphs) if ps <= cur.open_at < pe), None)
-            if k is None or k + 1 >= len(paragraphs):
+            if cur.open_at in chain_end:
+                cur = chain_end[cur.open_at]
                 break
-            ns, _ = paragraphs[k + 1]
-            j = ns
-            while j < len(text) and text[j].isspace():
-                j += 1
+            k = bisect_right(para_starts, cur.open_at) - 1
+            if k < 0 or cur.open_at >= paragraphs[k][1] or k + 1 >= len(paragraphs):
+                break
+            ns, ne = paragraphs[k + 1]
+            j = first_at.get(k + 1)
+            if j is None:
+                j = ns
+                while j < len(text) and text[j].isspace():
+                    j += 1
+                first_at[k + 1] = j
             nxt = by_open.get(j)
             if nxt is None or nxt.char != m.char:
                 # the closing mark may come in the next paragraph, with no new opening
                 # mark before it: «رغم … المساجد.¶ وبحسب المعلومات … مجهولة».
                 closer = OPENERS.get(m.char)
-                ne = paragraphs[k + 1][1]
-                c = text.find(closer, ns, ne) if closer else -1
-                if c > 0 and not any(ns <= o.open_at < c or o.close_at == c for o in marks):
-                    cur = Mark(cur.open_at, c, cur.start, c, m.char)
+                c = -1
+                if closer:
+                    c = closer_at.get((k + 1, closer), -2)
+                    if c == -2:
+                        c = closer_at[(k + 1, closer)] = text.find(closer, ns, ne)
+                if c > 0:
+                    a = bisect_left(opens, ns)
+                    if not (a < len(opens) and opens[a] < c) and c not in closes:
+                        cur = Mark(cur.open_at, c, cur.start, c, m.char)
                 break
             skip.add(nxt.open_at)
+            path.append(nxt.open_at)
             cur = nxt
+        for p in path:  # the walk from a re-opening mark does not depend on where it began
+            chain_end[p] = cur
         if cur is not m:
             m = Mark(m.open_at, cur.close_at, m.start, cur.end, m.char)
         out.append(m)

@@ -37,6 +37,12 @@ MEDIUM_ADJ = {"صحفي", "صحافي", "صحفيه", "رسمي", "رسميه", 
               "له", "لها", "صحفيا"}
 FRONTED_WORDS = 12  # a fronted phrase (وفي تصريح لـ«X»، قال …) is looked for this far before the cue
 MARKED_NAME = 40  # characters: a name in marks (“الجزيرة مباشر”) is at most this long
+# Bounds on the scans that keep the stage linear in a document's length (a frame can run
+# to the end of its sentence, and a sentence of thousands of "according to" phrases gave
+# every quote a frame of thousands of words). News text stays far inside them: in 31k
+# SaudiNewsNet articles a frame's relay lies at most 146 words into it.
+MAX_FRAME_WORDS = 300  # words of a frame read for relays and for the medium (في بيان)
+MAX_HEAD_RUN = 8  # media heads, fillers and told-to nouns walked over in a row
 _NO_MARKS = str.maketrans("", "", "«»“”\"„‹›{}")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s،,)»”\"']+|\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|gov|edu|info)"
                     r"(?:\.[a-z]{2})?\b")
@@ -227,7 +233,8 @@ class RelayTracer(CreditFinder):
                 if hit:  # وكالة الصحافة الفرنسية: the head starts a name the lexicon knows
                     return hit[0], words.starts[k], words.ends[k + hit[1] - 1]
                 j = k + 1
-                while j < len(forms) and (forms[j] in self.fillers or forms[j] in self.lex.media_heads):
+                while j < len(forms) and j <= k + MAX_HEAD_RUN and (forms[j] in self.fillers
+                                                                    or forms[j] in self.lex.media_heads):
                     j += 1
                 for t in range(j, min(len(forms), j + 3)):
                     if t > k + 1 and any(ch in words.gap(t - 1, t) for ch in ".،,:؛!?؟\n"):
@@ -403,7 +410,8 @@ class RelayTracer(CreditFinder):
                     own.add(hit[0].name)
                 j += 1
         # أبلغ الوزير «الشرق الأوسط» أن: the marked or headed outlet after the cue was told
-        while k < len(forms) and words.starts[k] < e:
+        last_k = first_k + MAX_FRAME_WORDS
+        while k < len(forms) and words.starts[k] < e and k < last_k:
             in_speaker = sp_s is not None and sp_s <= words.starts[k] < sp_e
             # وقال المحلل [للصحيفة]: a mention that ran on over the outlet spoken to
             if in_speaker and not according and not (words.ends[k] == sp_e and forms[k].startswith("لل")):
@@ -413,8 +421,8 @@ class RelayTracer(CreditFinder):
             prev = forms[k - 1] if k else ""
             # the word before, skipping media heads and told-to nouns (في حديث لقناة X)
             t = k - 1
-            while t >= 0 and (forms[t] in self.lex.media_heads or strip_conj(forms[t]) in self.told_heads
-                              or forms[t] in self.frame_skip):
+            while t >= max(0, k - MAX_HEAD_RUN) and (forms[t] in self.lex.media_heads or strip_conj(forms[t]) in
+                                                     self.told_heads or forms[t] in self.frame_skip):
                 t -= 1
             trig = forms[t] if t >= 0 else ""
             trig0 = strip_conj(trig)
@@ -780,7 +788,8 @@ class RelayTracer(CreditFinder):
         else:
             forms = words.forms
             k = words.first_at_or_after(q.frame_start)
-            while k + 1 < len(forms) and words.starts[k] < q.frame_end:
+            last_k = k + MAX_FRAME_WORDS
+            while k + 1 < len(forms) and words.starts[k] < q.frame_end and k < last_k:
                 if forms[k] in ("في", "عبر", "خلال") and (forms[k + 1] in MEDIUM or forms[k + 1] in self.lex.documents):
                     j = k + 2
                     if j < len(forms) and words.starts[j] < q.frame_end + 20 and forms[j] in MEDIUM_ADJ:

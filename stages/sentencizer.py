@@ -9,7 +9,6 @@ two-dot pause (``..``) do not split.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from spacy.attrs import IDX, SENT_START, SPACY
 from spacy.language import Language
@@ -17,6 +16,7 @@ from spacy.tokens import Doc
 
 from .model import ext
 from .lexicon import load_lexicon
+from .spanindex import SpanSet
 
 
 @Language.factory(
@@ -82,15 +82,18 @@ class Sentencizer:
 
     def split(self, text: str, paragraphs, marks) -> list[tuple[int, int]]:
         # spans no sentence may end inside: the inside of every quotation (closed or not)
-        guarded = sorted((m.start, m.end) for m in marks if m.end - m.start > 0)
-        g_starts = [g[0] for g in guarded]
+        # (a terminator as the last inner char ends the sentence with the mark, so a
+        # quotation guards [start, end - 1); nested and overlapping ones merge, and one
+        # bisection per terminator answers: a look-back over every open mark was
+        # quadratic, «.«.«. …)
+        guarded = SpanSet((m.start, m.end - 1) for m in marks)
         out: list[tuple[int, int]] = []
         for ps, pe in paragraphs:
             start = ps
             for m in self.term_re.finditer(text, ps, pe):
                 i, j = m.start(), m.end()
                 run = m.group()
-                if run == ".." or _inside(guarded, g_starts, i):
+                if run == ".." or i in guarded:
                     continue
                 if run == "." and _no_split_dot(text, i):
                     continue
@@ -103,19 +106,6 @@ class Sentencizer:
             if text[start:pe].strip():
                 out.append(_trim(text, start, pe))
         return out
-
-
-def _inside(guarded, g_starts, i: int) -> bool:
-    k = bisect_right(g_starts, i) - 1
-    # marks can nest; look back over a few candidates
-    while k >= 0:
-        s, e = guarded[k]
-        if s <= i < e - 1:  # a terminator as the last inner char ends the sentence with the mark
-            return True
-        if i - s > 20000:
-            break
-        k -= 1
-    return False
 
 
 def _no_split_dot(text: str, i: int) -> bool:

@@ -51,6 +51,7 @@ GOVERNING = {"في", "من", "الي", "علي", "عن", "مع", "خارج", "د
 class NounPhrases:
     def __init__(self, lex: Lexicon):
         self.lex = lex
+        self._ali_memo: tuple[str, bool] | None = None
         # places speak as states and governments (أكدت المملكة، وأعلنت مصر)
         self.heads = lex.titles | lex.organizations | lex.groups | lex.documents | lex.anonymous | lex.media_heads \
             | lex.places
@@ -202,7 +203,10 @@ class NounPhrases:
                 ch in words.gap(j, j + 1) for ch in "،,.:")):
             return True  # the preposition always has an object: … أحمد علي إن …
         # a text that writes the preposition as علي too (علي مواصلة) gives no signal
-        return "على" in words.orig and words.orig.count("علي ") <= 3
+        memo = self._ali_memo  # once per document, not a scan of the text per mention
+        if memo is None or memo[0] is not words.orig:
+            memo = self._ali_memo = (words.orig, "على" in words.orig and words.orig.count("علي ") <= 3)
+        return memo[1]
 
     def left_mention(self, words: Words, cue_start: int, s: int) -> tuple[int, int] | None:
         """SVO: the mention right before the cue — ``الوزير قال``، ``أن خاشقجي طالب``،

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .spanindex import SpanSet
 from .speakers_np import KAANA
 from .words import Words, definite, strip_conj
 
@@ -111,14 +112,15 @@ class SubjectFinder:
         spans (quoted content) where the narration is someone else's words."""
         text, forms = words.text, words.forms
         n = len(forms)
+        # quoted spans as one merged set: a bisection per word (a scan of every quote and
+        # mark per word of every window was quadratic in the number of quotes)
+        if not isinstance(skip, SpanSet):
+            skip = SpanSet(skip)
         i = words.first_at_or_after(lo)
         out: list[Subject] = []
-        # only the skipped spans that reach into the window can hold one of its words
-        skip = [(a, b) for a, b in skip if a < hi and b > lo]
-        skip_lo, skip_hi = (min(a for a, _ in skip), max(b for _, b in skip)) if skip else (0, 0)
         while i < n and words.starts[i] < hi:
             st = words.starts[i]
-            if skip_lo <= st < skip_hi and any(a <= st < b for a, b in skip):
+            if st in skip:
                 i += 1
                 continue
             gap = text[words.ends[i - 1]:st] if i else "\n"

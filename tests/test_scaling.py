@@ -1,0 +1,85 @@
+"""Every stage is linear in the length of a document (issue 12): doubling a hostile
+document must not more than ~double the time of any stage (2.5x allowed for noise).
+
+The shapes (tests/hostile.py) are the documents that stalled nightly runs — ``كلمة،``
+repeated, ``قال «`` left open, nested and mismatched guillemets, ``لا`` + nested marks,
+words with no punctuation — and others like them: runs of cues, colons, ``أن``,
+commas, one letter, according-phrases, short paragraphs, cues opening marks, bidi
+controls, diacritics.  Each is timed per stage (the tokenizer too) at ``n`` and ``2n``
+units in this run, in CPU time of this thread (a busy machine adds little noise), and
+the ratio is checked, not an absolute time.  ``n`` is chosen per shape so that the
+pipeline takes ~20 ms at ``n``: on the code before issue 12, 25 of these shapes fail
+at that size (a quadratic stage shows 3.5-4x per doubling); the file takes ~30 s of CPU.
+"""
+from __future__ import annotations
+
+import gc
+import time
+
+import pytest
+
+from hostile import SHAPES
+
+MAX_RATIO = 2.5
+FLOOR = 0.004  # seconds: a stage faster than this at 2n is timer noise, not a trend
+TARGET = 0.02  # seconds of pipeline CPU time at n
+MAX_UNITS = 1 << 15
+
+
+def _stage_times(nlp, text: str) -> dict[str, float]:
+    out = {}
+    t = time.thread_time()
+    doc = nlp.make_doc(text)
+    out["tokenizer"] = time.thread_time() - t
+    for name, proc in nlp.pipeline:
+        t = time.thread_time()
+        doc = proc(doc)
+        out[name] = time.thread_time() - t
+    return out
+
+
+def _fastest(nlp, small: str, big: str, reps: int) -> tuple[dict, dict]:
+    """Per stage, the fastest of ``reps`` interleaved runs of each text."""
+    best_s: dict[str, float] = {}
+    best_b: dict[str, float] = {}
+    gc.collect()
+    gc.disable()  # a collection of the older generations inside one timing is noise
+    try:
+        for _ in range(reps):
+            for text, best in ((small, best_s), (big, best_b)):
+                for k, v in _stage_times(nlp, text).items():
+                    best[k] = min(best.get(k, v), v)
+    finally:
+        gc.enable()
+    return best_s, best_b
+
+
+def _units(nlp, make) -> int:
+    """The smallest power of two of units whose document takes TARGET seconds."""
+    n = 256
+    while n < MAX_UNITS and sum(_stage_times(nlp, make(n)).values()) < TARGET:
+        n *= 2
+    return n
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_each_stage_is_linear(nlp, shape):
+    make = SHAPES[shape]
+    n = _units(nlp, make)
+    small, big = make(n), make(2 * n)
+    assert len(big) >= 1.9 * len(small)
+    for attempt in range(3):  # a quadratic stage fails every attempt; a busy machine only some
+        t_small, t_big = _fastest(nlp, small, big, reps=3 + 2 * attempt)
+        slow = {k: (t_small[k], t_big[k]) for k in t_big
+                if t_big[k] > FLOOR and t_big[k] > MAX_RATIO * t_small[k]}
+        if not slow:
+            break
+    assert not slow, f"{shape} ({len(small)} -> {len(big)} chars): " + ", ".join(
+        f"{k} {a * 1e3:.1f} ms -> {b * 1e3:.1f} ms" for k, (a, b) in slow.items())
+
+
+def test_shapes_grow_linearly():
+    """Each shape is ``n`` repetitions of a unit: its length doubles with ``n``."""
+    for name, make in SHAPES.items():
+        a, b = len(make(100)), len(make(200))
+        assert 1.9 * a <= b <= 2.1 * a + 10, name
