@@ -27,14 +27,18 @@ PERSON_MIN_PROB = 0.5  # below this a PERS entity is too unsure to move a mentio
 class DocNames:
     """Lazily tagged names of one document's :class:`Words` (see the module docstring)."""
 
-    __slots__ = ("tagger", "words", "_done", "_ents", "_starts", "_anchors", "_memo", "_asked")
+    __slots__ = ("tagger", "words", "_done", "_ents", "_starts", "_anchors", "_memo", "_asked", "_win_end",
+                 "_win_len", "_seen")
 
     def __init__(self, tagger: NameTagger | None, words: Words, anchors: list[int] = ()):
         self.tagger = tagger
         self.words = words
         self._done: list[tuple[int, int]] = []  # tagged word ranges
+        self._win_end: dict[int, int] = {}  # a tagged window's start -> the furthest end from it
+        self._win_len = 0  # the longest tagged window
         self._ents: list[Entity] = []  # found so far, sorted by start word
         self._starts: list[int] = []
+        self._seen: set[int] = set()  # start words of _ents
         # words the rules will ask about (the cues): their windows are tagged together at the
         # first question, one decoding pass for the whole article instead of one per window
         self._anchors = list(anchors)
@@ -43,10 +47,17 @@ class DocNames:
         # or tagged alone before (the same window alone finds the same names again)
         self._asked: set[int] = set()
 
+    def _inside_one(self, lo: int, hi: int) -> bool:
+        """Does one tagged window hold ``[lo, hi)``? Only windows starting in ``[hi -
+        longest, lo]`` can: a few dict look-ups, not a scan of every window tagged so far
+        (a document of thousands of cues asked about thousands of words)."""
+        win_end = self._win_end
+        return any(win_end.get(a, -1) >= hi for a in range(max(0, hi - self._win_len), lo + 1))
+
     def _cover(self, i: int) -> None:
         if self.tagger is None or i in self._asked:
             return
-        if any(a <= i - BEFORE and i + AFTER <= b for a, b in self._done):
+        if self._inside_one(i - BEFORE, i + AFTER):
             self._asked.add(i)
             return
         n = len(self.words)
@@ -59,11 +70,15 @@ class DocNames:
         if self._memo is None:
             self._memo = self.tagger.memo(self.words)
         for e in self.tagger.entities_in(self.words, wins, self._memo):
-            if not any(x.start_word == e.start_word for x in self._ents):
+            if e.start_word not in self._seen:
+                self._seen.add(e.start_word)
                 k = bisect_right(self._starts, e.start_word)
                 self._ents.insert(k, e)
                 self._starts.insert(k, e.start_word)
         self._done.extend(wins)
+        for a, b in wins:
+            self._win_end[a] = max(self._win_end.get(a, -1), b)
+            self._win_len = max(self._win_len, b - a)
 
     def at(self, i: int, types: tuple[str, ...] = ("PERS", "ORG", "MEDIA")) -> Entity | None:
         """The entity of one of ``types`` that starts at word ``i``."""
