@@ -48,7 +48,8 @@ BROKE_OFF = {"E204", "E207"}
 
 def build_parser() -> argparse.ArgumentParser:
     from .commands import prog
-    from .fields import DATE_FIELDS, ID_FIELDS, MAX_CHARS, OUTLET_FIELDS, TEXT_FIELDS, TITLE_FIELDS, URL_FIELDS
+    from .fields import (DATE_FIELDS, ID_FIELDS, MAX_CHARS, MAX_SECONDS, OUTLET_FIELDS, TEXT_FIELDS, TITLE_FIELDS,
+                         URL_FIELDS)
     sub = "\n".join(f"  {k:9} {v[1]}" for k, v in SUBCOMMANDS.items())
     ap = argparse.ArgumentParser(
         prog=prog(),
@@ -96,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"field / column with {what} (repeatable; default: {', '.join(default)})")
     run.add_argument("--max-chars", type=int, default=None, metavar="N",
                      help=f"reject longer documents (E110; default: {MAX_CHARS:,})")
+    run.add_argument("--max-seconds", type=float, default=None, metavar="S",
+                     help=f"reject a document that takes more than S seconds of CPU time in the pipeline "
+                          f"(E115; the run goes on; default: {MAX_SECONDS:g}; 0: no budget)")
     return ap
 
 
@@ -192,4 +196,6 @@ def input_options(args, config: str | None):
                if (v := getattr(args, f"{k}_field"))}
     if args.max_chars is not None:
         changes["max_chars"] = args.max_chars
+    if args.max_seconds is not None:
+        changes["max_seconds"] = args.max_seconds
     return replace(base, **changes)

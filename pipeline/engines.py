@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+from stages.budget import Clock, OverBudget
 from stages.errors import MESSAGES
 
 from .extract import Record, doc_rows
@@ -27,7 +28,6 @@ from .io import Rejection
 from .manifest import Entry
 
 TABLE_NAMES = ("documents", "sentences", "quotes", "speakers", "sources", "rejected")
-NLP_BATCH = 64
 RECYCLE_AFTER = 12  # batches a pool worker runs before a fresh one replaces it (RSS stays flat)
 MAX_STRINGS = 200_000  # spaCy string store size after which the pipeline is rebuilt
 
@@ -41,6 +41,7 @@ class Task:
     config: str | None = None
     compression: str = "zstd"
     max_chars: int = 1_000_000
+    max_seconds: float = 5.0  # CPU seconds per document (E115 past it); 0: no budget
 
 
 @dataclass
@@ -59,13 +60,6 @@ class Result:
 
 _NLP: dict = {}
 _NLP_LOCK = threading.Lock()
-_ERRORS: dict = {}
-
-
-def _on_error(proc_name, proc, docs, e) -> None:
-    """spaCy error handler: note the failure; spaCy then drops the doc from the stream."""
-    for d in docs:
-        _ERRORS[getattr(d, "_context", None)] = f"{proc_name}: {type(e).__name__}: {e}"
 
 
 def get_nlp(config: str | None = None, max_chars: int = 1_000_000):
@@ -78,7 +72,6 @@ def get_nlp(config: str | None = None, max_chars: int = 1_000_000):
             if nlp is None:
                 from .nlp import build_nlp
                 nlp = build_nlp(config)
-                nlp.set_error_handler(_on_error)
                 _NLP[key] = nlp
                 _freeze()
     nlp.max_length = max(nlp.max_length, max_chars + 1)
@@ -108,48 +101,44 @@ def init_worker(config: str | None, max_chars: int) -> None:
     get_nlp(config, max_chars)
 
 
-def _failure(rec: Record, message: str) -> Rejection:
-    code = "E108"
-    r = Rejection(rec.doc_id, rec.source_path, code, f"[{code}] " + MESSAGES[code].format(error=message[:500]),
+def _failure(rec: Record, code: str, **kw) -> Rejection:
+    r = Rejection(rec.doc_id, rec.source_path, code, f"[{code}] " + MESSAGES[code].format(**kw),
                   rec.extra.get("content_hash", ""))
     r.key = rec.extra.get("key", rec.doc_id)  # type: ignore[attr-defined]
     return r
 
 
-def _pipe_rows(nlp, records: list[Record], lexicon=None) -> tuple[list[dict | None], dict[int, str]]:
-    """Rows per record (None when it failed) and the failure messages.  A document
-    that raises never stops the batch."""
+def _pipe_rows(nlp, records: list[Record], lexicon=None,
+               max_seconds: float | None = None) -> tuple[list[dict | None], dict[int, Rejection]]:
+    """Rows per record (None when it failed) and the rejections of those that failed.
+
+    One document at a time through the tokenizer, every stage and its table rows, as
+    ``nlp(text)`` does (no isnad stage batches: ``nlp.pipe`` gave nothing more), so
+    that each document runs on its own clock: past ``max_seconds`` of CPU time
+    (checked after every step and inside the rule stages' loops, see
+    :mod:`stages.budget`) it is rejected with E115.  A document that raises is
+    rejected with E108.  Neither stops the batch or loses the worker."""
     rows: list[dict | None] = [None] * len(records)
-    failed: dict[int, str] = {}
-    done: set[int] = set()
-    _ERRORS.clear()
-    try:
-        for doc, i in nlp.pipe(((r.text, i) for i, r in enumerate(records)), as_tuples=True, batch_size=NLP_BATCH):
-            done.add(i)
+    failed: dict[int, Rejection] = {}
+    steps = [("tokenizer", nlp.make_doc)] + list(nlp.pipeline)
+    for i, rec in enumerate(records):
+        step = "tokenizer"
+        with Clock(max_seconds) as clock:
             try:
-                rows[i] = doc_rows(doc, records[i], lexicon=lexicon)
-            except Exception as e:  # noqa: BLE001
-                failed[i] = f"rows: {type(e).__name__}: {e}"
-    except Exception:  # noqa: BLE001 - a stage failed outside the error handler: one at a time
-        from spacy.util import raise_error
-        nlp.set_error_handler(raise_error)
-        try:
-            for i, r in enumerate(records):
-                if i in done or i in _ERRORS:
-                    continue
-                try:
-                    rows[i] = doc_rows(nlp(r.text), r, lexicon=lexicon)
-                except Exception as e:  # noqa: BLE001
-                    failed[i] = f"{type(e).__name__}: {e}"
-        finally:
-            nlp.set_error_handler(_on_error)
-    for i, msg in _ERRORS.items():
-        if isinstance(i, int) and rows[i] is None:
-            failed.setdefault(i, msg)
-    for i in range(len(records)):
-        if rows[i] is None and i not in failed:
-            failed[i] = "the pipeline returned no document"
-    _ERRORS.clear()
+                doc = rec.text
+                for step, proc in steps:
+                    doc = proc(doc)
+                    clock.check()
+                step = "rows"
+                rows[i] = doc_rows(doc, rec, lexicon=lexicon)
+                clock.check()
+            except OverBudget as e:
+                rows[i] = None
+                failed[i] = _failure(rec, "E115", budget=e.budget, spent=e.spent, stage=step,
+                                     chars=len(rec.text))
+            except Exception as e:  # noqa: BLE001 - one broken document never stops a batch
+                rows[i] = None
+                failed[i] = _failure(rec, "E108", error=f"{step}: {type(e).__name__}: {e}"[:500])
     return rows, failed
 
 
@@ -159,7 +148,7 @@ def process_task(task: Task) -> Result:
     from stages.lexicon import load_lexicon
 
     nlp = get_nlp(task.config, task.max_chars)
-    per_doc, failed = _pipe_rows(nlp, task.records, load_lexicon(task.config))
+    per_doc, failed = _pipe_rows(nlp, task.records, load_lexicon(task.config), task.max_seconds)
     tables: dict[str, list[dict]] = {k: [] for k in TABLE_NAMES}
     entries: list[Entry] = []
     res = Result(task.part, {}, entries)
@@ -171,7 +160,7 @@ def process_task(task: Task) -> Result:
         res.n_ok += 1
         entries.append(Entry(rec.extra.get("key", rec.doc_id), rec.doc_id, rec.extra.get("content_hash", ""),
                              "ok", None, rec.source_path))
-    rejections = list(task.rejections) + [_failure(task.records[i], m) for i, m in sorted(failed.items())]
+    rejections = list(task.rejections) + [r for _, r in sorted(failed.items())]
     for r in rejections:
         tables["rejected"].append({"doc_id": r.doc_id, "source_path": r.source_path,
                                    "reason": r.reason, "message": r.message})

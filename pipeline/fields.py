@@ -30,6 +30,7 @@ URL_FIELDS = ("url",)
 DATE_FIELDS = ("date",)
 OUTLET_FIELDS = ("source", "outlet")
 MAX_CHARS = 1_000_000  # spaCy's own default nlp.max_length
+MAX_SECONDS = 5.0  # CPU seconds per document (E115): a 1,000,000-character article takes about 1 s
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class InputOptions:
     date_fields: tuple[str, ...] = DATE_FIELDS
     outlet_fields: tuple[str, ...] = OUTLET_FIELDS
     max_chars: int = MAX_CHARS
+    max_seconds: float = MAX_SECONDS  # 0: no budget
     clean_html: bool = True
 
     def metadata_fields(self) -> set[str]:
@@ -51,7 +53,7 @@ class InputOptions:
 
 DEFAULT_OPTIONS = InputOptions()
 FIELD_KEYS = tuple(f.name for f in fields(InputOptions) if f.name.endswith("_fields"))
-INPUT_KEYS = FIELD_KEYS + ("max_chars", "clean_html")
+INPUT_KEYS = FIELD_KEYS + ("max_chars", "max_seconds", "clean_html")
 
 
 def options_from_config(config: str | os.PathLike | None, base: InputOptions = DEFAULT_OPTIONS) -> InputOptions:
@@ -87,6 +89,11 @@ def options_from_config(config: str | os.PathLike | None, base: InputOptions = D
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise make(ConfigError, "E006", section="input", key=key, value=value, expected="an integer >= 1")
             changes[key] = value
+        elif key == "max_seconds":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < float("inf"):
+                raise make(ConfigError, "E006", section="input", key=key, value=value,
+                           expected="seconds >= 0 (0: no budget)")
+            changes[key] = float(value)
         else:
             if not isinstance(value, bool):
                 raise make(ConfigError, "E006", section="input", key=key, value=value, expected="true or false")

@@ -195,6 +195,9 @@ def _check_options(opts: RunOptions) -> None:
     if opts.inputs.max_chars < 1:
         raise make(ConfigError, "E006", section="cli", key="--max-chars", value=opts.inputs.max_chars,
                    expected="1 or more")
+    if not 0 <= opts.inputs.max_seconds < float("inf"):
+        raise make(ConfigError, "E006", section="cli", key="--max-seconds", value=opts.inputs.max_seconds,
+                   expected="seconds >= 0 (0: no budget)")
 
 
 def _compression(cfg: str | None) -> str:
@@ -285,7 +288,7 @@ class _Run:
         if not self.validated:
             self.validate_config()
         return Task(self.stats.run_id, f"part-{n:05d}", recs, rejs, self.cfg, self.compression,
-                    self.opts.inputs.max_chars)
+                    self.opts.inputs.max_chars, self.opts.inputs.max_seconds)
 
     def validate_config(self, cheap: bool = False) -> None:
         """Fail with ConfigError before anything is written.  ``cheap``: trust a

@@ -22,6 +22,7 @@ from itertools import accumulate
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import budget
 from .lexicon import Lexicon, load_lexicon
 from .model import Cue, Mark, Quote, ext
 from .names import DocNames
@@ -89,6 +90,7 @@ class ContentFinder:
             for k in sorted(by_sent):
                 sc = by_sent[k]
                 for g in range(0, len(sc), MAX_CUES_PER_PASS):
+                    budget.check()  # the document's time budget (stages/budget.py)
                     quotes.extend(doc_ctx.sentence(k, sents[k], sc[g:g + MAX_CUES_PER_PASS]))
         quotes = _inside_direct(quotes)
         subheads = subhead_quotes(ext(doc, "isnad_norm").text, words, ext(doc, "isnad_paragraphs"), self.lex, self.np, speech)

@@ -60,6 +60,9 @@ MESSAGES = {
     "E112": "field {field} holds a lone surrogate at position {pos} (near \"{value}\"), which is not valid Unicode",
     "E113": "{path} is not a file type isnad reads ({suffixes}){hint}",
     "E114": "no input files in {path} (isnad reads {suffixes}){found}",
+    "E115": "processing took more than the budget of {budget:g} s of CPU time per document "
+            "(stopped at {stage} after {spent:.2f} s; {chars:,} characters); to process it, run again "
+            "with --reprocess and a larger --max-seconds (or max_seconds in [input] of the configuration)",
     "E116": "field {field} holds an {type} ({value}), not text, a number or a date",
     "E117": "field id holds a control character ({char} at position {pos}: \"{value}\"), which an id cannot",
     "E118": "field id is {n:,} characters long (at most {limit:,}: \"{value}\"); is --id-field the right field?",

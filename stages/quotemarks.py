@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import budget
 from .lexicon import load_lexicon
 from .model import Mark, ext
 from .textnorm import fold
@@ -62,6 +63,7 @@ class QuoteMarks:
         marks: list[Mark] = []
         if QUOTE_CHARS.search(text):
             for ps, pe in paragraphs:
+                budget.check()  # the document's time budget (stages/budget.py)
                 marks.extend(self._pair(text, ps, pe))
             marks = _merge_reopened(text, marks, paragraphs)
             for m in marks:

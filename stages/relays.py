@@ -24,6 +24,7 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import budget
 from .lexicon import Agency, Lexicon, _name_key, load_lexicon
 from .textnorm import fold
 from .model import Quote, ext
@@ -108,6 +109,7 @@ class RelayTracer(CreditFinder):
         self._unwrap(words, quotes, stories[0].credits, named)
         ends = sorted(q.end for q in quotes if q.parent is None)
         for q in quotes:
+            budget.check()  # the document's time budget (stages/budget.py)
             for ag, s, e, rel in self.frame_relays(words, q, ends):
                 self._add(q, named[id(q)], ag, s, e, rel)
         self._carry(words, [q for q in quotes if q.parent is None], named)

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import budget
 from .lexicon import Lexicon, load_lexicon
 from .model import Quote, Speaker, ext
 from .spanindex import SpanSet
@@ -66,6 +67,7 @@ class SpeakerResolver:
         quotes: list[Quote] = sorted(ext(doc, "isnad_quotes"), key=lambda q: q.start)
         doc._.isnad_quotes = quotes
         for q in quotes:
+            budget.check()  # the document's time budget (stages/budget.py)
             if q.speaker_start is None:
                 q.implicit = True
                 continue
