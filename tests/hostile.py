@@ -85,6 +85,7 @@ SHAPES = {
     "relative_cues": lambda n: _rep("التي أعلنت أن ", n),
     "reopened_paragraphs": lambda n: _rep("«كلمة اخرى\n", n),
     "open_next_para_close": lambda n: _rep("«كلمة\nكلمة»\n", n),
+    "cue_nested_marks": lambda n: _rep("قال «كلمة ", n) + "»" * n,
 }
 
 
