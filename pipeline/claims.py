@@ -1,4 +1,10 @@
-"""Claims: top-level quotes that say the same thing, across documents and outlets.
+"""Claims: quotes that say the same thing, across documents and outlets.
+
+Every quote takes part, nested ones too (a quote inside another quote's content,
+``parent_quote_id`` set: «ونقل عن الوزير قوله "…"» — someone said it as well), and
+counts like any other member in ``n_quotes``, ``first_*`` and the rest: so identical
+contents share a claim whether one article has them at the top level and another inside
+a quote.
 
 Built in the driver after every run, over the whole datasets (a claim links articles
 of different batches and runs), and written like the batch tables: all or nothing.
@@ -271,7 +277,7 @@ def _keys(con) -> list[str]:
 
 
 def _load(con, out: Path, rebuild: bool) -> int:
-    """Temp table ``tq``: every top-level quote with what the claims need, and ``ord``,
+    """Temp table ``tq``: every quote (nested ones too) with what the claims need, and ``ord``,
     its rank by publication (date, then doc_id and position; undated last)."""
     qg = table_glob(out, "quotes")
     if qg is None:
@@ -297,7 +303,7 @@ def _load(con, out: Path, rebuild: bool) -> int:
                d.date, d.outlet, d.url,
                row_number() OVER (ORDER BY TRY_CAST(d.date AS TIMESTAMP) NULLS LAST, q.doc_id, q.start, q.quote_id) AS ord
         FROM (SELECT quote_id, doc_id, text, {claim} AS claim_id, filename, speaker_name, speaker_id, relayed_by, start
-              FROM {quotes} WHERE parent_quote_id IS NULL) q
+              FROM {quotes}) q
         LEFT JOIN {docs} d USING (doc_id)
         LEFT JOIN {spk} s ON s.doc_id = q.doc_id AND s.speaker_id = q.speaker_id""")
     return con.execute("SELECT count(*) FROM tq").fetchall()[0][0]

@@ -29,11 +29,15 @@ import pyarrow.parquet as pq
 from .writer import parquet_bytes, write_atomic
 
 META_KEY = "derived_fingerprint"
+# what the claims cover: bumped when a build would label other quotes than the last one
+# did (2: nested quotes take part), so a folder built before is built again on its next
+# run, even one that brings nothing new
+CLAIMS_SCOPE = "2"
 
 
 def fingerprint(db) -> str:
     """The state of every document in the manifest: the derived tables reflect it or not."""
-    h = hashlib.sha256()
+    h = hashlib.sha256(f"claims scope {CLAIMS_SCOPE}\n".encode())
     # updated_at too: a reprocessed document keeps its key, hash and part (its new rows
     # replace the old ones in the same part file, pipeline.commit), but not its labels
     for row in db.execute("SELECT key, content_hash, status, run_id, part, updated_at FROM docs ORDER BY key"):

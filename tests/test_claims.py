@@ -54,9 +54,10 @@ def respell(text: str) -> str:
 
 
 def norm_groups(quotes: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    top = quotes[quotes["parent_quote_id"].isna()].copy()
-    top["norm"] = claims.normalise_many(top["text"].tolist())
-    return dict(tuple(top.groupby("norm")))
+    """Quotes by normalised content, nested ones too (they are claims as well)."""
+    q = quotes.copy()
+    q["norm"] = claims.normalise_many(q["text"].tolist())
+    return dict(tuple(q.groupby("norm")))
 
 
 def ts(x):
@@ -123,8 +124,7 @@ def test_identical_contents_in_different_documents_share_a_claim(runs):
     assert len(groups) >= 20  # the variants' quotes, and what outlets share by themselves
     split = [g for g in groups if g["claim_id"].nunique() != 1]
     assert not split, split[0][["doc_id", "text", "claim_id"]]
-    assert t["quotes"].loc[t["quotes"]["parent_quote_id"].isna(), "claim_id"].notna().all()
-    assert t["quotes"].loc[t["quotes"]["parent_quote_id"].notna(), "claim_id"].isna().all()
+    assert t["quotes"]["claim_id"].notna().all()  # nested quotes too
 
 
 def test_members_of_a_claim_resemble_its_text(runs):
@@ -141,7 +141,7 @@ def test_claims_table_counts_match_the_quotes(runs):
     t = tables(runs["out"])
     c = t["claims"].set_index("claim_id")
     assert c.index.is_unique
-    q = t["quotes"][t["quotes"]["parent_quote_id"].isna()].merge(t["documents"][["doc_id", "outlet"]], on="doc_id")
+    q = t["quotes"].merge(t["documents"][["doc_id", "outlet"]], on="doc_id")  # nested quotes are members too
     g = q.groupby("claim_id")
     assert (g.size() == c.loc[g.size().index, "n_quotes"]).all()
     assert (g["doc_id"].nunique() == c.loc[g.size().index, "n_documents"]).all()
@@ -153,8 +153,7 @@ def test_claims_table_counts_match_the_quotes(runs):
 
 def test_first_date_is_the_earliest_members_also_from_the_later_run(runs):
     t = tables(runs["out"])
-    q = t["quotes"][t["quotes"]["parent_quote_id"].isna()].merge(t["documents"][["doc_id", "date", "outlet"]],
-                                                                on="doc_id")
+    q = t["quotes"].merge(t["documents"][["doc_id", "date", "outlet"]], on="doc_id")
     first = q.sort_values(["date", "doc_id", "start"]).groupby("claim_id").first()
     c = t["claims"].set_index("claim_id").loc[first.index]
     assert (ts(c["first_date"]) == ts(first["date"])).all()
@@ -229,6 +228,36 @@ def test_near_duplicates_join_and_different_figures_do_not(tmp_path):
     assert q.loc["c", "claim_id"] != q.loc["d", "claim_id"]
     c = pd.read_parquet(tmp_path / "out" / "claims").set_index("claim_id").loc[q.loc["a", "claim_id"]]
     assert (c["first_doc_id"], c["n_documents"], c["n_outlets"]) == ("a", 2, 2)
+
+
+def test_a_nested_quote_shares_the_claim_of_the_same_top_level_content(tmp_path):
+    """A content quoted inside another quote (parent_quote_id set) in one article and at
+    the top level in another is one claim; the nested one, published earlier and arriving
+    in a later run, joins the claim made in the first run and becomes its first."""
+    said = "إن الحكومة ستفتح ثلاث مدارس جديدة في المنطقة الشرقية قبل نهاية العام المقبل"
+    top = {"id": "top", "date": "2015-07-03 10:00:00", "source": "outlet-b",
+           "text": f"وقال الوزير في مؤتمر صحفي: «{said}»."}
+    nested = {"id": "nested", "date": "2015-07-01 10:00:00", "source": "outlet-a",
+              "text": "وقال المتحدث باسم الوزارة إن الوزير قال لمديري التعليم في اجتماعهم الأخير بمدينة الرياض "
+                      f"يوم الأحد الماضي: «{said}»، وأضاف أن الخطة جاهزة."}
+    out = tmp_path / "out"
+    for k, art in enumerate((top, nested)):
+        src = tmp_path / f"run{k}.jsonl"
+        src.write_text(json.dumps(art, ensure_ascii=False) + "\n", encoding="utf-8")
+        run_batch([str(src)], out, None, workers=1, quiet=True, durable=False)
+        if k == 0:
+            cid = pd.read_parquet(out / "quotes").set_index("doc_id").loc["top", "claim_id"]
+    q = pd.read_parquet(out / "quotes")
+    inner = q[(q["doc_id"] == "nested") & q["parent_quote_id"].notna()]
+    assert len(inner) == 1 and claims.normalise(inner["text"].iloc[0]) == claims.normalise(said)
+    assert inner["claim_id"].iloc[0] == cid == q.set_index("doc_id").loc["top", "claim_id"]
+    # its parent says more: a claim of its own
+    parent = q.set_index("quote_id").loc[inner["parent_quote_id"].iloc[0]]
+    assert pd.isna(parent["parent_quote_id"]) and parent["claim_id"] != cid
+    c = pd.read_parquet(out / "claims").set_index("claim_id").loc[cid]
+    assert (c["first_doc_id"], c["first_quote_id"], c["first_outlet"]) == ("nested", inner["quote_id"].iloc[0],
+                                                                             "outlet-a")
+    assert (c["n_quotes"], c["n_documents"], c["n_outlets"]) == (2, 2, 2)
 
 
 # ----------------------------------------------------------------------------- incremental

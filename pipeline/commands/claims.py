@@ -24,7 +24,7 @@ from ..runner import _compression
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog=prog("claims"),
-        description="Group the top-level quotes of an isnad output folder into claims (the same content, "
+        description="Group the quotes (nested ones too) of an isnad output folder into claims (the same content, "
                     "spelling aside, or a near-duplicate of it) and write OUT/claims/ and quotes.claim_id.",
         epilog="exit codes: 0 built, 2 usage error or no isnad output in DIR, 75 DIR locked by a run")
     ap.add_argument("--out", required=True, type=Path, help="an isnad output folder")
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(stats))
     else:
-        print(f"isnad claims: {stats['claims']} claims from {stats['quotes']} top-level quotes: "
+        print(f"isnad claims: {stats['claims']} claims from {stats['quotes']} quotes: "
               f"{stats['multi_document']} in two or more documents, {stats['multi_outlet']} across outlets; "
               f"{stats['assigned']} quotes (re)assigned, {stats['rewritten_parts']} quote parts rewritten, "
               f"{stats['seconds']:.1f} s -> {out / 'claims'}")

@@ -1,6 +1,6 @@
 """``python run.py trace QUERY --out DIR``: where a claim appeared first and how it travelled.
 
-Finds the top-level quotes whose *content* or *speaker* matches QUERY, takes their
+Finds the quotes (nested ones too) whose *content* or *speaker* matches QUERY, takes their
 claims (``quotes.claim_id``, :mod:`pipeline.claims`), and prints every appearance of
 each claim — in every document and outlet, also those that do not contain the query —
 ordered by publication date, with outlet, speaker (as resolved and as mentioned) and
