@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import budget
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, governs_b, load_lexicon
 from .model import Cue, Mark, Quote, ext
 from .names import DocNames
 from .ner import NameTagger
@@ -186,7 +186,7 @@ class _Ctx(Bounds, OtherForms, Indexed):
         for idx, cue in enumerate(cues):
             nxt = min(self._next_cut(cues, idx, e), self._framing_cut(cue.end, e))
             q = self.parse(k, s, e, nxt, cue)
-            if q is None:
+            if q is None or q.kind != "direct" and self._formula(q):
                 continue
             pre = self._mark_before(cue, s) if q.kind == "direct" and cue.lemma in self.lex.postposed else None
             if pre is not None and not any(pre.open_at < p.end and p.start <= pre.end for p in out):
@@ -399,6 +399,12 @@ class _Ctx(Bounds, OtherForms, Indexed):
                 return words.starts[head], words.ends[i]
         return None
 
+    def _formula(self, q: Quote) -> bool:
+        """Thanks, condolences and congratulations carry no checkable claim (ANNOTATION §1):
+        وعبر والد الشهيد عن [شكره] لكل من واساهم، وأعرب عن [تعازيه] …"""
+        j = self.words.first_at_or_after(q.start)
+        return j < len(self.words) and self.words.starts[j] < q.end and self.words.forms[j] in self.lex.formula_nouns
+
     def _bare_subject(self, span: tuple[int, int]) -> bool:
         """One or two words between the verb and its opener (a complementiser after at most
         a comma, or a colon or mark) can only be the verb's subject, known name or not."""
@@ -591,7 +597,7 @@ class _Ctx(Bounds, OtherForms, Indexed):
                 m = self._mark_right_after(words.ends[j])
                 if m is not None:
                     return ("prep", j, m.start, m)  # أعلن الحزب عن «استشهاده …»
-                if cue.prep == "ب":
+                if governs_b(cue.prep) and f.startswith("ب") and not any(f == q for q in cue.prep.split("|")):
                     return ("prep", j, words.starts[j] + 1, None)
                 return ("prep", j, self._skip_space(words.ends[j]), None)
             if f in preps and j + 1 < n and words.forms[j + 1] in comps and words.starts[j + 1] < e:
@@ -630,6 +636,8 @@ class _Ctx(Bounds, OtherForms, Indexed):
         return False
 
     def _is_prep(self, f: str, prep: str) -> bool:
+        if "|" in prep:
+            return any(self._is_prep(f, p) for p in prep.split("|"))
         if prep == "ب":
             return f.startswith("ب") and len(f) > 3 and (f.startswith("بال") or not f.startswith(("بلا", "بعد", "بين", "بدء", "بدا", "بها", "به")))
         return f == prep

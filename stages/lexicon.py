@@ -100,6 +100,7 @@ class Lexicon:
     according_stopwords: frozenset[str] = frozenset()
     name_introducers: frozenset[str] = frozenset()
     object_nouns: frozenset[str] = frozenset()
+    formula_nouns: frozenset[str] = frozenset()
     content_end: tuple[tuple[str, ...], ...] = ()
     places: frozenset[str] = frozenset()
     impersonal: frozenset[str] = frozenset()
@@ -189,9 +190,17 @@ def _read_toml(path: Path, key: str) -> dict:
         raise make(ConfigError, "E005", path=path, error=e) from None
 
 
-def _prep_key(prep: str) -> str:
-    p = fold(prep).replace("ـ", "")
-    return p
+def _prep_key(prep: str | list[str]) -> str:
+    """The governed preposition(s), normalised; several are joined with ``|``
+    (نوّه إلى أن "pointed out" and نوّه بـ "commended": ``prep = ["إلى", "بـ"]``)."""
+    if isinstance(prep, list):
+        return "|".join(_prep_key(p) for p in prep)
+    return fold(prep).replace("ـ", "")
+
+
+def governs_b(prep: str) -> bool:
+    """Does a cue govern a prefixed بـ (وأشاد الوزير [بـ]جهود …)?"""
+    return prep == "ب" or "ب" in prep.split("|")
 
 
 def _build_cues(data: dict, path: Path) -> dict:
@@ -304,6 +313,7 @@ def load_lexicon(config_path: str | None = None) -> Lexicon:
         name_introducers=_read_list(paths["name_introducers"], "name_introducers"),
         places=_read_list(paths["places"], "places"),
         object_nouns=frozenset(fold(w) for w in cues.get("object", {}).get("nouns", [])),
+        formula_nouns=frozenset(fold(w) for w in cues.get("formula", {}).get("nouns", [])),
         content_end=_phrases(cues.get("content_end", {}).get("phrases", [])),
         object_lemmas=frozenset(cues.get("object", {}).get("lemmas", [])),
         strict=frozenset(fold(w) for w in cues.get("strict", {}).get("forms", [])),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, governs_b
 from .words import Words, bare, definite, strip_conj
 
 STOP_GAP = set("،,:؛;()[]«»“”\"'.!؟?")
@@ -100,7 +100,7 @@ class NounPhrases:
         person = (first in lex.boundaries or first in lex.complementisers) and self.named(words, j0, ("PERS",))
         if (first in lex.boundaries and not self._name_ali(words, j0) or first in lex.complementisers) and not person:
             return None
-        if prep == "ب" and first.startswith("ب") and len(first) > 3 and not self.is_source_word(first):
+        if governs_b(prep) and first.startswith("ب") and len(first) > 3 and not self.is_source_word(first):
             return None  # وتطالبه [بسدادها]: the governed بـ opens the content, no subject here
         if first in lex.pronouns:
             return words.starts[j0], words.ends[j0]
@@ -127,7 +127,7 @@ class NounPhrases:
                     break
                 if f in self.needs_words:
                     break  # ووجه العامري [نداء] …: the noun that makes وجه a cue
-                if prep == "ب" and f.startswith("ب") and len(f) > 3 and f not in PARTICLES and not self.is_source_word(f):
+                if governs_b(prep) and f.startswith("ب") and len(f) > 3 and f not in PARTICLES and not self.is_source_word(f):
                     break  # وأشاد الوزير [بجهود …]: the governed بـ opens the content
                 if f[:1] == "ل" and len(f) > 3 and (f[1:] in lex.media_heads or lex.match_agency(
                         [f[1:]] + forms[j + 1:j + 3], 0) or (f.startswith("لل") and lex.match_agency(

@@ -154,7 +154,10 @@ class SubjectFinder:
             marked = any(ch in words.text[max(0, sp[0] - 2):sp[0]] for ch in "«“\"'")
             # a name in marks after a feminine verb is its subject, as companies are (وتخطط
             # «تسلا» …); after a masculine one, mostly its object (ترك «أولدترافورد»)
-            if marked and g != "m" and not pl or self._sourceish(words, sp):
+            # a verb of saying followed by subject and its own preposition names its subject,
+            # known or not (وأعرب [العكيك] عن شكره …، مؤكدًا أنه …)
+            governed = cf is not None and cf.prep and self._prep_follows(words, sp, cf.prep)
+            if marked and g != "m" and not pl or governed or self._sourceish(words, sp):
                 if pl:
                     i += 1  # وهددوا الموقع: a plural verb holds its subject, the noun is its object
                     continue
@@ -209,6 +212,13 @@ class SubjectFinder:
                 any(ch in "،,:؛.()«»“”\"" for ch in words.text[words.ends[j]:words.starts[ent.start_word]]):
             return sp
         return sp[0], words.ends[ent.end_word - 1]
+
+    def _prep_follows(self, words: Words, sp: tuple[int, int], prep: str) -> bool:
+        j = words.first_at_or_after(sp[1])
+        if j >= len(words) or words.last_before(sp[1]) - words.first_at_or_after(sp[0]) > 2:
+            return False
+        f = words.forms[j]
+        return any(f == p or p == "ب" and f.startswith("ب") and len(f) > 3 for p in prep.split("|"))
 
     def _object_after_name(self, f: str) -> bool:
         """A definite word after a sure name that is no title, source word or family nisba

@@ -295,6 +295,20 @@ CASES = [
     Case("relative-object-pronoun-not-speaker",
          "وأشاد الدكتور حمد الضويلع بجهود العاملين في المراكز العلاجية، الذين وصفهم بأنهم أهم العاملين، "
          "معلناً أن الوزارة تقوم بتطوير العمل.", "حمد الضويلع", "معلناً", "الوزارة تقوم بتطوير العمل"),
+    # نوّه governs إلى ("pointed out") and بـ ("commended")
+    Case("nawwaha-bi-commended", "ونوه الوزير بدعم ومتابعة أمير المنطقة للمشروع منذ بدايته.",
+         "الوزير", "ونوه", "دعم ومتابعة أمير المنطقة للمشروع منذ بدايته"),
+    Case("nawwaha-ila-anna", "ونوه المتحدث إلى أن العمل مستمر في المشروع.",
+         "المتحدث", "ونوه", "العمل مستمر في المشروع"),
+    # praise of God after the claim is a formula, not content
+    Case("hamidan-ends-content",
+         "وقال والد الشهيد إن الفقيد استشهد من أجل الوطن، حامداً الله على استشهاده وهو يدافع عن وطنه.",
+         "والد الشهيد", "وقال", "الفقيد استشهد من أجل الوطن"),
+    # thanks and condolences are formulas, no quote; appreciation of a named role is a claim
+    Case("neg-thanks-formula", "وعبر والد الشهيد عن شكره وتقديره لكل من واساهم وعزاهم في استشهاد ابنه.",
+         None, None, None),
+    Case("appreciation-of-role-is-claim", "وأعرب الوزير عن تقدير حكومة بلاده لدور التحالف في تحرير عدن.",
+         "الوزير", "وأعرب", "تقدير حكومة بلاده لدور التحالف في تحرير عدن"),
     # narration, not quotes: the writer's own hope, "it turned out that", nobody said, "added much"
     Case("neg-first-person-hope", "ومن المتوقع- ونأمل أن نكون على خطأ - أن تميل السياسة أكثر للعنف.",
          None, None, None),
@@ -336,6 +350,8 @@ def test_construction(nlp, case: Case):
     # a لـ phrase stays: it belongs to the title before the name
     ("علق رئيس الاتحاد السعودي لكرة اليد تركي الخليوي على القرعة قائلاً: «المجموعة صعبة».", "قائلاً",
      "تركي الخليوي"),
+    # a verb of saying with its own preposition after the subject names it, known or not
+    ("وأعرب العكيك عن شكره وتقديره لأبناء القرى، مؤكدًا أنه سيعمل على خدمتهم.", "مؤكدًا", "العكيك"),
     # a definite object after a sure name is no part of the subject
     ("واستنكر وزير الخارجية عادل الجبير الهجوم الإرهابي، مؤكدا أن المملكة ستواصل الحرب على الإرهاب.", "مؤكدا",
      "عادل الجبير"),
