@@ -40,6 +40,9 @@ def _leave_ctrl_c_to_the_driver() -> None:
     (:meth:`pipeline.engines.PoolEngine.abort`) and records the run as interrupted."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the driver spawns workers with SIGINT blocked (PoolEngine._submit): a Ctrl-C that came
+    # while this process was starting is pending, and is dropped now that it is ignored
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 if _spawned_child():

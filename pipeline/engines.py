@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -229,10 +230,23 @@ class PoolEngine:
                                         initializer=init_worker, initargs=(config, max_chars),
                                         max_tasks_per_child=RECYCLE_AFTER)
 
+    def _submit(self, t: Task):
+        """Submit with SIGINT blocked in this thread: a worker spawned now (the pool starts
+        them on demand) and the pool's manager thread, which spawns the replacements,
+        inherit the blocked mask, so a Ctrl-C that reaches a worker still importing
+        multiprocessing waits until it has set SIGINT to ignored (pipeline/__init__.py)
+        instead of printing a KeyboardInterrupt traceback. The driver gets the signal as
+        soon as the mask is restored."""
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self.pool.submit(process_task, t)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
     def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
         inflight: set = set()
         for t in tasks:
-            inflight.add(self.pool.submit(process_task, t))
+            inflight.add(self._submit(t))
             if len(inflight) >= 2 * self.workers:
                 done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
                 for f in done:
