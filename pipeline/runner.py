@@ -346,8 +346,13 @@ class _Run:
                              self.compression, opts.durable)
             self.forget_stale_rejections()
             # person keys and claims link documents of every batch and run: built once
-            # the batches are in, over the whole datasets (a no-op when nothing changed)
-            st.claims = update_derived(self.out, self.manifest.db, self.cfg, self.compression, opts.durable)
+            # the batches are in, over the whole datasets (a no-op when nothing changed).
+            # A run that wrote batches always builds: a reprocessed document keeps its key,
+            # hash and part, and its updated_at (to the second) may equal the last build's,
+            # so the fingerprint alone missed a --reprocess within the same second and left
+            # its new rows without claim ids (test_rerun_skips_unchanged_…, 1 run in 3)
+            st.claims = update_derived(self.out, self.manifest.db, self.cfg, self.compression, opts.durable,
+                                       force=st.batches > 0)
             status = "done"
         except KeyboardInterrupt:
             status = "interrupted"
