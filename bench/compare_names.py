@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare_outputs import DEFAULT_CORPUS, write_sample  # noqa: E402
+from compare_outputs import DEFAULT_CORPUS, extract_tree, write_sample  # noqa: E402
 
 
 def dump(tree: Path, sample: Path, out: Path) -> None:
@@ -164,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         base = Path(tmp) / "base"
         base.mkdir()
-        archive = subprocess.run(["git", "archive", args.against], cwd=ROOT, capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        extract_tree(args.against, base)
         sample = work / "sample.jsonl"
         n = write_sample(Path(args.corpus), args.docs or 10**9, sample)
         outs = []

@@ -31,6 +31,12 @@ TABLES = ("documents", "sentences", "quotes", "speakers", "sources", "rejected")
 IGNORED = {"processed_at", "run_id"}
 
 
+def extract_tree(rev: str, dest: Path) -> None:
+    """The files of revision ``rev`` of this repository, unpacked into ``dest``."""
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+
+
 def write_sample(corpus: Path, n: int, path: Path, first: bool = False) -> int:
     """``n`` articles with a text: every k-th of the corpus (or the first ``n``)."""
     with gzip.open(corpus, "rt", encoding="utf-8") as f:
@@ -104,8 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         base = Path(tmp) / "base"
         base.mkdir()
-        archive = subprocess.run(["git", "archive", args.against], cwd=ROOT, capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        extract_tree(args.against, base)
         sample = work / "sample.jsonl"
         n = write_sample(Path(args.corpus), args.docs, sample, args.first)
         out_a, out_b = work / "out_against", work / "out_this"

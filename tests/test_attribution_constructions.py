@@ -337,6 +337,11 @@ CASES = [
 ]
 
 
+def _quotes_of(nlp, text: str, cue: str) -> list:
+    """The quotes of ``text`` whose cue is written ``cue``."""
+    return [q for q in nlp(text)._.isnad_quotes if text[q.ocue_start:q.ocue_end] == cue]
+
+
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_construction(nlp, case: Case):
     check(nlp, case)
@@ -367,8 +372,7 @@ def test_construction(nlp, case: Case):
 def test_implicit_speaker_named_by_trimmed_subject(nlp, text, cue, name):
     """The resolved name of an implicit speaker is the subject alone, not what the
     narration verb governs after it."""
-    doc = nlp(text)
-    hits = [q for q in doc._.isnad_quotes if text[q.ocue_start:q.ocue_end] == cue]
+    hits = _quotes_of(nlp, text, cue)
     assert len(hits) == 1 and hits[0].speaker_start is None
     assert hits[0].speaker_name == name
 
@@ -381,8 +385,7 @@ def test_implicit_speaker_named_by_trimmed_subject(nlp, text, cue, name):
 def test_noun_behind_preposition_is_no_svo_subject(nlp, text, cue, not_speaker):
     """… لرئيس مجلس الوزراء [بمملكة البحرين] أعرب: the noun behind a preposition completes
     the title before it; it is never the mention of the verb's subject."""
-    doc = nlp(text)
-    hits = [q for q in doc._.isnad_quotes if text[q.ocue_start:q.ocue_end] == cue]
+    hits = _quotes_of(nlp, text, cue)
     assert hits
     for q in hits:
         mention = text[q.ospeaker_start:q.ospeaker_end] if q.ospeaker_start is not None else ""
@@ -397,7 +400,7 @@ def test_noun_behind_preposition_is_no_svo_subject(nlp, text, cue, not_speaker):
     ("وقال الأمير خالد الفيصل مستشار خادم الحرمين الملك سلمان إن المشروع مستمر.", "خالد الفيصل"),
 ])
 def test_person_name_inside_long_mention(nlp, text, name):
-    (q,) = [q for q in nlp(text)._.isnad_quotes if q.cue.lemma == "قال"]
+    (q,) = _quotes_of(nlp, text, "وقال")
     assert q.speaker_name == name
 
 
