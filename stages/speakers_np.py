@@ -1,7 +1,8 @@
 """Speaker mentions: the noun phrase a cue attributes, and what kind of source it is.
 
 Pure functions over :class:`stages.words.Words`, used by the content stage (to find
-where the mention ends) and by the speaker stage (to type and name it).
+where the mention ends) and by the speaker stage (to type and name it: the words of a
+mention, its type and its name are read in :mod:`stages.speakers_np_words`).
 
 A mention runs from the word after the cue and stops at a boundary: a preposition
 or time word (في، خلال، لـ، أمس، الجمعة), a complementiser, or punctuation::
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import Lexicon, governs_b
+from .lexicon import governs_b
+from .speakers_np_words import GOVERNING, NAMED_MIN_PROB, PARTICLES, MentionWords
 from .words import Words, bare, definite, strip_conj
 
 STOP_GAP = set("،,:؛;()[]«»“”\"'.!؟?")
@@ -30,12 +32,10 @@ GOVERNED = {"من": {"عدد", "بعض", "احد", "مجموعه", "عشرات",
             "عن": {"ممثل", "ممثلون", "مسوول", "نايب", "صادر", "الصادر"}}
 _TALK = {"حديثه", "حديثها", "كلمته", "كلمتها", "كلمه", "كلمتين", "كلمات", "كلامه", "كلامها", "تصريحه", "تصريحها", "تصريحاته",
          "حواره", "حوارها", "لقاءه", "مداخلته", "خطابه", "خطابها", "بيانه", "بيانها"}
-PARTICLES = {"بن", "ابن", "بنت", "عبد", "ال", "ابو", "ابي", "ام", "دا", "دي", "فان", "فون", "لا"}
 MAX_MENTION_WORDS = 22
 # verbal nouns of the derived verb forms (استفعال، افتعال، انفعال، تفعيل، إفعال), indefinite:
 # استعادة، انضمام، اعتماد، تفعيل، إطلاق — they open an object, names rarely look like them
 MASDAR = re.compile(r"^(است..ا.|ا.ت.ا.|ان..ا.|ت..ي.|ا..ا.)(ه|ات)?$")
-NAMED_MIN_PROB = 0.5  # a recognised name this sure makes a mention a source
 # "is called" (يُدعى، يسمّى), spelled with ى: the name after it belongs to the mention
 # (يدّعي "claims" is spelled with ي and stays a cue)
 NAMED = {"يدعي", "تدعي", "يسمي", "تسمي"}
@@ -43,20 +43,9 @@ NAMED = {"يدعي", "تدعي", "يسمي", "تسمي"}
 RESUMPTIVE = {"فيه", "فيها", "خلاله", "خلالها", "عبره", "عبرها"}
 # كان and its sisters: وكانت نقابة الصحفيين قد أدانت (the subject stands between كان and قد)
 KAANA = {"كان", "كانت", "كانوا", "يكون", "تكون", "ظل", "ظلت", "بات", "باتت"}
-# words that govern the noun after them, which then cannot be a subject
-GOVERNING = {"في", "من", "الي", "علي", "عن", "مع", "خارج", "داخل", "حول", "ضد", "لدي", "عند", "نحو", "تجاه",
-             "فوق", "تحت", "امام", "خلف", "بعد", "قبل", "منذ", "بين", "عبر", "ضمن", "لصالح", "بحق", "بشان"}
 
 
-class NounPhrases:
-    def __init__(self, lex: Lexicon):
-        self.lex = lex
-        self._ali_memo: tuple[str, bool] | None = None
-        # places speak as states and governments (أكدت المملكة، وأعلنت مصر)
-        self.heads = lex.titles | lex.organizations | lex.groups | lex.documents | lex.anonymous | lex.media_heads \
-            | lex.places
-        self.needs_words = frozenset().union(*lex.needs.values()) if lex.needs else frozenset()
-
+class NounPhrases(MentionWords):
     def mention(self, words: Words, j0: int, jmax: int, e: int, object_mode: bool = False,
                 according: bool = False, stops: set[int] | frozenset = frozenset(),
                 prep: str = "") -> tuple[int, int] | None:
@@ -190,23 +179,6 @@ class NounPhrases:
         if any(ch in gap for ch in "،,:؛.("):
             return None
         return nxt if self.is_source_word(forms[nxt]) else None
-
-    def _name_ali(self, words: Words, j: int) -> bool:
-        """علي spelled with ي in a text that writes the preposition على with ى is the name
-        Ali: وقال علي الأحمد إن …، الدكتور أحمد علي."""
-        if words.forms[j] != "علي" or words.orig is None:
-            return False
-        if words.orig_form(j) != "علي":
-            return False
-        nxt = words.forms[j + 1] if j + 1 < len(words) else ""
-        if nxt in self.lex.complementisers or (j + 1 < len(words) and any(
-                ch in words.gap(j, j + 1) for ch in "،,.:")):
-            return True  # the preposition always has an object: … أحمد علي إن …
-        # a text that writes the preposition as علي too (علي مواصلة) gives no signal
-        memo = self._ali_memo  # once per document, not a scan of the text per mention
-        if memo is None or memo[0] is not words.orig:
-            memo = self._ali_memo = (words.orig, "على" in words.orig and words.orig.count("علي ") <= 3)
-        return memo[1]
 
     def left_mention(self, words: Words, cue_start: int, s: int) -> tuple[int, int] | None:
         """SVO: the mention right before the cue — ``الوزير قال``، ``أن خاشقجي طالب``،
@@ -342,28 +314,6 @@ class NounPhrases:
             k -= 1
         return False
 
-    def named(self, words: Words, i: int, types: tuple[str, ...] = ("PERS", "ORG", "MEDIA")) -> bool:
-        """Does the recogniser find a person, organisation or outlet name starting at word
-        ``i`` (وقال [عيد]، وأشار [نقشبندي]: names no lexicon lists)?"""
-        names = words.names
-        ent = names.at(i, types) if names is not None else None
-        return ent is not None and ent.prob >= NAMED_MIN_PROB
-
-    def _name_ends_at(self, words: Words, j: int) -> bool:
-        """A sure person's name ends right before word ``j``."""
-        names = words.names
-        ent = names.covering(j - 1) if names is not None and j > 0 else None
-        return ent is not None and ent.end_word == j and ent.prob >= NAMED_MIN_PROB
-
-    def _inside_name(self, words: Words, j: int) -> bool:
-        """Word ``j`` continues a person's name the recogniser found (محمد [الخميس])."""
-        names = words.names
-        f = words.forms[j]
-        if names is None or len(f) < 3 or f in GOVERNING or f in self.lex.complementisers:
-            return False  # a preposition never continues a name, whatever the recogniser says
-        ent = names.covering(j)
-        return ent is not None and ent.start_word < j and ent.prob >= NAMED_MIN_PROB
-
     def _noun_cue_at(self, words: Words, offset: int) -> bool:
         k = words.first_at_or_after(offset)
         return k < len(words) and (words.forms[k] in self.lex.noun_forms or strip_conj(words.forms[k]) in self.lex.noun_forms)
@@ -386,90 +336,6 @@ class NounPhrases:
             return False
         return len(f) >= 4 and f.endswith(("ا", "ه", "ات"))
 
-    def is_source_word(self, w: str) -> bool:
-        lex = self.lex
-        heads = self.heads
-        for v in (w, strip_conj(w), bare(w)):
-            if v in heads or ("ال" + v) in heads or v in lex.first_names:
-                return True
-            # the oblique plural: الباحثين = الباحثون، مسؤولين = مسؤولون
-            if v.endswith("ين") and len(v) > 5 and (v[:-2] + "ون" in heads or "ال" + v[:-2] + "ون" in heads):
-                return True
-        if len(w) > 4 and w.startswith(("عبد", "ابو")):
-            return True  # عبدالوهاب، أبوبكر: compound first names the list need not hold
-        # a preposition clitic before an indefinite head: لبيان تحليلي، بوزارة الصحة
-        return w[:1] in "بلك" and len(w) > 3 and (w[1:] in heads or ("ال" + w[1:]) in heads)
-
-    # ------------------------------------------------------------- typing
-    def classify(self, mention_forms: list[str]) -> str:
-        """person | organization | group | document | agency | anonymous | unknown."""
-        lex = self.lex
-        if not mention_forms:
-            return "unknown"
-        for w in mention_forms[:2]:
-            if lex.match_agency(mention_forms, mention_forms.index(w)):
-                return "agency"
-        head = mention_forms[0]
-        b = bare(head)
-        cands = {head, b, "ال" + b, strip_conj(head)}
-        if head.endswith("ا") and len(head) > 4:
-            cands.add(head[:-1])  # the accusative: أرسل [بيانا] صحفيا جاء فيه
-        if head[:1] in "بلك" and len(head) > 3:
-            cands |= {head[1:], "ال" + head[1:]}
-        if cands & lex.documents:
-            return "document"
-        if cands & lex.anonymous:
-            return "anonymous"
-        if cands & lex.media_heads:
-            return "agency"
-        if cands & lex.titles:
-            return "person"
-        if head.startswith("صحف") or b.startswith("صحف") or b in ("اعلام", "وسايل"):
-            return "agency"  # الصحف الباكستانية، وسائل الإعلام: the press speaking for itself
-        if cands & lex.organizations or cands & lex.places:
-            return "organization"
-        if cands & lex.groups:
-            return "group"
-        if head in lex.first_names or b in lex.first_names:
-            return "person"
-        if any(w in lex.titles for w in mention_forms[1:5]):
-            return "person"  # ستيفن اوبراين نائب الامين العام …: a name then a title
-        if len(mention_forms) == 1 and definite(head) and not b.endswith(("ون", "ين", "ات")):
-            return "person"  # المديفر، الشريع: a family name alone
-        if b.endswith(("ون", "ين")) and len(b) > 5:
-            return "group"
-        if head.startswith("صحف") or b.startswith("صحف") or b in ("اعلام", "وسايل"):
-            return "agency"
-        if len(mention_forms) <= 3 and not definite(head):
-            return "person"
-        if 2 <= len(mention_forms) <= 3 and not definite(mention_forms[-1]):
-            return "person"  # الون موسك: أل- at the start of a foreign first name
-        return "unknown"
-
-    def name_of(self, forms: list[str], surface: list[str]) -> str:
-        """The name inside a mention: ``وزير خارجية كازاخستان خيرات عبد الرحمانوف`` ->
-        ``خيرات عبد الرحمانوف``; a mention with no name is its own name."""
-        lex = self.lex
-        start = None
-        for i, f in enumerate(forms):
-            if f in lex.boundaries:
-                continue
-            if f in lex.first_names or strip_conj(f) in lex.first_names:
-                if i + 1 < len(forms) or i == 0:
-                    start = i
-                    break
-        if start is None:
-            return " ".join(surface)
-        end = start + 1
-        while end < len(forms) and end - start < 6:
-            f = forms[end]
-            if (f in lex.titles or f in self.heads) and forms[end - 1] not in PARTICLES and f not in ("الشيخ",):
-                break
-            if f[:1] in "لب" and f not in PARTICLES and not definite(f[1:]) and f not in lex.first_names \
-                    and f[:2] != "ال":
-                break
-            end += 1
-        return " ".join(surface[start:end])
 
 
 def _name_mark_gap(gap: str, prev, lex) -> bool:
