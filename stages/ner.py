@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .lexicon import Lexicon, load_lexicon
-from .ner_crf import CRF
+from .ner_crf import CRF, NEIGHBOUR_OFFSETS
 from .ner_decode import Decoder, Memo
 from .words import Words, bare
 
@@ -49,6 +49,7 @@ _BARE_OK = frozenset(("fn", "ti", "or", "pl", "gr", "me", "an", "do", "ag", "cue
 MARGIN = 3
 PROB_CONTEXT = 2
 _CACHE_MAX = 60_000  # forms whose features are kept (training)
+_CORE = ("g:", "gb:", "def", "num", "latin")  # own features a neighbour sees, beside the first three
 
 
 # --- features -----------------------------------------------------------------------
@@ -89,11 +90,12 @@ class Features:
         self._own: dict[str, list[str]] = {}
         self._nb: dict[str, tuple[list[str], ...]] = {}
 
-    def _flags(self, w: str) -> list[str]:
+    def _flags(self, w: str, b: str | None = None) -> list[str]:
         """Gazetteer features: ``g:`` the word is in a lexicon, ``gb:`` it is once its
-        clitics, article or و/ف are off (والوزير، وسامي)."""
+        clitics, article or و/ف are off (والوزير، وسامي); ``b`` is ``bare(w)``."""
         gaz = self.gaz
-        b = bare(w)
+        if b is None:
+            b = bare(w)
         r = w[1:] if len(w) > 2 and w[0] in "وف" else w  # وسامي -> سامي
         exact = gaz.get(w, ())
         out = ["g:" + x for x in exact]
@@ -119,7 +121,7 @@ class Features:
                 f.append("r=" + w[1:])
             if w.startswith("ال") or (len(w) > 3 and w[0] in PROCLITICS and "ال" in w[1:4]) or w.startswith("لل"):
                 f.append("def")
-            f.extend(self._flags(w))
+            f.extend(self._flags(w, b))
             if self.cache:
                 if len(self._own) > _CACHE_MAX:
                     self._own.clear()
@@ -127,13 +129,21 @@ class Features:
                 self._own[w] = f
         return f
 
+    NEIGHBOUR_OFFSETS = NEIGHBOUR_OFFSETS
+
+    @staticmethod
+    def core(own: list[str]) -> list[str]:
+        """Which of a word's own features its neighbours see (behind an offset): the
+        form, its bare form, its first suffix, and the lexicon and shape flags."""
+        return own[:3] + [x for x in own if x.startswith(_CORE)]
+
     def neighbour(self, w: str, own: list[str] | None = None) -> tuple[list[str], ...]:
         """Features of ``w`` seen from the words at offsets -2, -1, +1, +2."""
         nb = self._nb.get(w)
         if nb is None:
             own = own or self.own(w)
-            core = own[:3] + [x for x in own if x.startswith(("g:", "gb:", "def", "num", "latin"))]
-            nb = tuple([f"{o}{x}" for x in core] for o in ("-2", "-1", "+1", "+2"))
+            core = self.core(own)
+            nb = tuple([f"{o}{x}" for x in core] for o in NEIGHBOUR_OFFSETS)
             if self.cache:
                 self._nb[w] = nb
         return nb

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+NEIGHBOUR_OFFSETS = ("-2", "-1", "+1", "+2")  # how neighbour attributes start (stages.ner)
+
 
 def _model_info(tagger, path: str | Path):
     """The model's weights, as ``pycrfsuite.Tagger.info()`` gives them.  ``info()`` dumps
@@ -68,7 +70,18 @@ class CRF:
             v[idx[lab]] = w
         # the same weights as one matrix (row 0 = zeros) for summing many features at once
         self.rows = {a: k + 1 for k, a in enumerate(self.weights)}
-        self.matrix = np.vstack([np.zeros((1, n)), *self.weights.values()]) if self.weights else np.zeros((1, n))
+        # and a zero row last: it starts each group of a gather (see Decoder._add_forms),
+        # where row 0 would be dropped with the unknown attributes
+        self.matrix = np.vstack([np.zeros((1, n)), *self.weights.values(), np.zeros((1, n))])
+        self.zero_row = len(self.matrix) - 1
+        # the rows of the neighbour attributes ("-1w=قال") by offset and the word's own
+        # attribute ("w=قال"): a new word form's neighbour weights without building the
+        # strings (four short lists of f-strings per form were a fifth of its cost)
+        self.offset_rows: dict[str, dict[str, int]] = {o: {} for o in NEIGHBOUR_OFFSETS}
+        for a, r in self.rows.items():
+            d = self.offset_rows.get(a[:2])
+            if d is not None:
+                d[a[2:]] = r
         self.trans = np.zeros((n, n))
         for (a, b), w in info.transitions.items():
             self.trans[idx[a], idx[b]] = w

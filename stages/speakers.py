@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import compress, count
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -91,9 +92,12 @@ class SpeakerResolver:
         self._resolve(quotes, doc)
         self._doc = None
         clusters = self._cluster(quotes, doc)
-        for sp in clusters:
-            if sp.type == "person":
-                self._enrich(sp, doc)
+        people = [sp for sp in clusters if sp.type == "person"]
+        if people:
+            positions = word_positions(doc.user_data["isnad_words"].forms,
+                                       {f[-1] for f in map(_name_forms, people) if f})
+            for sp in people:
+                self._enrich(sp, doc, positions)
         doc._.isnad_speakers = clusters
         return doc
 
@@ -167,19 +171,19 @@ class SpeakerResolver:
         titles = self.lex.titles
         return f in titles or strip_conj(f) in titles or (f.startswith("ال") and f[2:] in titles)
 
-    def _enrich(self, sp: Speaker, doc: Doc) -> None:
+    def _enrich(self, sp: Speaker, doc: Doc, positions: dict[str, list[int]]) -> None:
         """Find the fullest mention of a person anywhere in the document — also outside
         attributions (بيان … تلاه وزير خارجية كازاخستان خيرات عبد الرحمانوف) — and keep
         its title: name ``خيرات عبد الرحمانوف``, title ``وزير خارجية كازاخستان``."""
         words = doc.user_data["isnad_words"]
         lex = self.lex
-        name_forms = WORD_RE.findall(fold(sp.name))
+        name_forms = _name_forms(sp)
         if not name_forms:
             return
         surname = name_forms[-1]
         forms = words.forms
         best = None
-        for i in word_positions(doc).get(surname, ())[:MAX_NAME_OCCURRENCES]:
+        for i in positions.get(surname, ())[:MAX_NAME_OCCURRENCES]:
             start = i - len(name_forms) + 1
             if start < 0 or forms[start:i + 1] != name_forms:
                 continue
@@ -401,15 +405,20 @@ MAX_CLUSTERS_BACK = 200  # how many earlier speakers a mention is compared with
 MAX_NAME_OCCURRENCES = 200  # how many mentions of a surname are read for a person's title
 
 
-def word_positions(doc: Doc) -> dict[str, list[int]]:
-    """Where each word form occurs (word indices), built once per document: a person's
-    fullest mention is looked up by surname, not by a scan of the text per speaker."""
-    index = doc.user_data.get("isnad_word_positions")
-    if index is None:
-        index = doc.user_data["isnad_word_positions"] = {}
-        for i, f in enumerate(doc.user_data["isnad_words"].forms):
-            index.setdefault(f, []).append(i)
-    return index
+def _name_forms(sp: Speaker) -> list[str]:
+    """The folded words of a speaker's name (its surname last)."""
+    return WORD_RE.findall(fold(sp.name))
+
+
+def word_positions(forms: list[str], wanted: set[str]) -> dict[str, list[int]]:
+    """Where each of the ``wanted`` forms occurs (word indices), in one pass over the
+    document: a person's fullest mention is looked up by surname, not by a scan of the
+    text per speaker.  Only the surnames of the document's people are indexed (a dict
+    of every form cost more than the look-ups it served)."""
+    out: dict[str, list[int]] = {w: [] for w in wanted}
+    for i in compress(count(), map(wanted.__contains__, forms)):
+        out[forms[i]].append(i)
+    return out
 
 
 def _agrees(p: Quote, fem: bool, plural: bool = False) -> bool:

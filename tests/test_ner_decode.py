@@ -158,6 +158,32 @@ def test_emptied_store(tagger, articles, monkeypatch):
     assert got == want
 
 
+def test_full_store_keeps_forms_met_again(tagger, articles, monkeypatch):
+    """A full store keeps the forms looked up again since they were stored (up to half
+    of it), their rows moved but unchanged; the others are scored again when met."""
+    words = articles[0]
+    want = [entity_rows(tagger.entities_in(words, [(i, i + 14)])) for i in range(0, len(words), 5)]
+    monkeypatch.setattr(ner_decode, "CACHE_MAX", 60)
+    fresh = NameTagger(tagger.path, load_lexicon(), tagger.meta)
+    dec = fresh.decoder
+    again = NameTagger(tagger.path, load_lexicon(), tagger.meta).decoder  # a store that never fills
+    got, kept = [], set()
+    for i in range(0, len(words), 5):
+        hot = set(dec._hot)
+        gen = dec.gen
+        got.append(entity_rows(fresh.entities_in(words, [(i, i + 14)], fresh.memo(words))))
+        if dec.gen > gen:
+            moved = hot & set(dec._rows)
+            assert len(dec._rows) <= 60 // 2 + 5 * 30  # the kept half, then this call's new forms
+            assert moved - set(words.forms[max(0, i - MARGIN):i + 14 + MARGIN])  # kept, not met again now
+            for w in sorted(moved):  # a kept form's rows: moved, unchanged
+                again._row(w)
+                assert (dec._flat[dec._rows[w]:dec._rows[w] + 5] == again._flat[again._rows[w]:again._rows[w] + 5]).all()
+            kept |= moved
+    assert dec.gen >= 2 and kept
+    assert got == want
+
+
 def load_lexicon():
     from stages.lexicon import load_lexicon as load
     return load()
