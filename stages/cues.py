@@ -69,8 +69,10 @@ class CueFinder:
     def __call__(self, doc: Doc) -> Doc:
         norm = ext(doc, "isnad_norm")
         words = Words.of(norm.text)
-        if norm.shared:
-            words.orig = norm.orig
+        # the letters as written, at the words' offsets: also when marks were removed
+        # (a single shadda or tatweel in an article turned off every rule that reads a
+        # spelling folding erases: وقال عضو المجلس [علي البارقي] إن, يُدعى, ة vs ه)
+        words.orig = norm.spelled
         doc.user_data["isnad_words"] = words
         self._norm = norm
         doc._.isnad_cues = self.find(words)

@@ -66,15 +66,21 @@ class NormText:
     >>> n.to_orig(4), n.to_orig_end(6)
     (5, 8)
 
-    ``orig`` is the original text (``doc.text`` without rebuilding it from tokens).
+    ``orig`` is the original text (``doc.text`` without rebuilding it from tokens);
+    ``spelled`` is the original without the removed marks: the letters as written (ى and
+    ي, ة and ه, أ and ا apart) at the normalised text's offsets.
+
+    >>> n.spelled
+    'قال إن'
     """
 
-    __slots__ = ("text", "orig", "orig_len", "_cuts", "_shifts", "_index")
+    __slots__ = ("text", "orig", "spelled", "orig_len", "_cuts", "_shifts", "_index")
 
     def __init__(self, text: str, orig: str, cuts: Optional[list[int]] = None,
-                 shifts: Optional[list[int]] = None):
+                 shifts: Optional[list[int]] = None, spelled: Optional[str] = None):
         self.text = text
         self.orig = orig
+        self.spelled = orig if spelled is None else spelled
         self.orig_len = len(orig)
         # normalised positions >= cuts[k] (and < cuts[k+1]) are shifts[k] chars behind
         self._cuts = cuts or None
@@ -182,4 +188,5 @@ def normalize_text(text: str) -> NormText:
         else:
             cuts.append(cut)
             shifts.append(removed)
-    return NormText(_fold_letters("".join(parts[0::2])), text, cuts, shifts)
+    kept = "".join(parts[0::2])
+    return NormText(_fold_letters(kept), text, cuts, shifts, kept)

@@ -28,8 +28,9 @@ class Words:
     starts: list[int]
     ends: list[int]
     forms: list[str]
-    # the original text when offsets are shared with it (no diacritics removed), so a
-    # rule can look at a spelling that folding erased (علي the name vs على)
+    # the original spelling at these offsets (the text without the marks the normaliser
+    # removes, letters unfolded: NormText.spelled), so a rule can look at a spelling
+    # that folding erased (علي the name vs على)
     orig: str | None = None
     # names the learned recogniser finds, looked up lazily (stages.names.DocNames); set by
     # the content stage, None before it or when the recogniser is switched off
@@ -37,7 +38,7 @@ class Words:
 
     def orig_ends_with(self, i: int, ch: str) -> bool:
         """Does word ``i`` end with ``ch`` in the original spelling (ى vs ي, ة vs ه)?
-        Needs the original text with shared offsets; False without it."""
+        False when no spelling was given (``Words.of`` alone)."""
         return self.orig is not None and self.orig[self.ends[i] - 1:self.ends[i]] == ch
 
     def orig_form(self, i: int) -> str | None:

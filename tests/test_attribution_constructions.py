@@ -416,3 +416,22 @@ def test_recogniser_can_be_switched_off(tmp_path):
     text = "وقال وزير الرياضة والشباب خيري جمال الدين إن نقل المسؤولين أمر غريب."
     (q,) = nlp(text)._.isnad_quotes
     assert text[q.ostart:q.oend] == "نقل المسؤولين أمر غريب"
+
+
+@pytest.mark.parametrize("text, cue, name", [
+    # علي the name: the text writes the preposition على with ى
+    ("وافق المجلس على القرار. من جانبه قال عضو المجلس علي البارقي إن الحادث عمل جبان.", "قال",
+     "عضو المجلس علي البارقي"),
+    # يُدعى (is called), not يدّعي (claims): the name follows in the mention
+    ("وفي شهادة لطفل يدعى راشد س. (11 عاما) فإنه اعتقل في القرار، مشيرا إلى أنهم وضعوا على رأسه كيسا.",
+     "مشيرا", "راشد س"),
+])
+def test_a_mark_elsewhere_changes_no_speaker(nlp, text, cue, name):
+    """Rules that read a spelling folding erases (ى/ي, ة/ه) read it also in an article
+    where the normaliser removed a mark somewhere (a shadda, a tanween, a tatweel): such
+    an article used to lose them all (the original text no longer shared its offsets)."""
+    marked = text.replace("القرار", "القرارَ", 1)
+    assert marked != text
+    for t in (text, marked):
+        (q,) = _quotes_of(nlp, t, cue)
+        assert q.speaker_name == name, t
