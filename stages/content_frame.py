@@ -9,7 +9,7 @@ context (:class:`stages.content._Ctx`), split out of ``stages/content.py``::
 from __future__ import annotations
 
 from .content_forms import ADVERBS, LEADING_SKIP
-from .lexicon import governs_b
+from .lexicon import governs_b, is_governed_prep
 from .model import Cue, Mark, Quote
 from .words import definite, strip_conj
 
@@ -234,7 +234,7 @@ class Frame:
                     return ("comp", j, m.start, m)
                 return ("comp", j, self._skip_space(cs), None)
             window = 7 if cue.lemma in lex.needs else 4
-            if cue.prep and self._is_prep(f, cue.prep) and (j - j0 <= window or words.forms[j0] in lex.boundaries):
+            if cue.prep and is_governed_prep(f, cue.prep) and (j - j0 <= window or words.forms[j0] in lex.boundaries):
                 if j + 1 < n and words.forms[j + 1] in comps:
                     cs = words.ends[j + 1]
                     m = self._mark_right_after(cs)
@@ -283,13 +283,6 @@ class Frame:
                 return t > j
             prev_end = words.ends[t]
         return False
-
-    def _is_prep(self, f: str, prep: str) -> bool:
-        if "|" in prep:
-            return any(self._is_prep(f, p) for p in prep.split("|"))
-        if prep == "ب":
-            return f.startswith("ب") and len(f) > 3 and (f.startswith("بال") or not f.startswith(("بلا", "بعد", "بين", "بدء", "بدا", "بها", "به")))
-        return f == prep
 
     def _mark_right_after(self, pos: int, colon: bool = False) -> Mark | None:
         text = self.text

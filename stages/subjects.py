@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import is_governed_prep
 from .spanindex import SpanSet
 from .speakers_np import KAANA
 from .words import Words, definite, strip_conj
@@ -217,8 +218,7 @@ class SubjectFinder:
         j = words.first_at_or_after(sp[1])
         if j >= len(words) or words.last_before(sp[1]) - words.first_at_or_after(sp[0]) > 2:
             return False
-        f = words.forms[j]
-        return any(f == p or p == "ب" and f.startswith("ب") and len(f) > 3 for p in prep.split("|"))
+        return is_governed_prep(words.forms[j], prep, any_b=True)
 
     def _object_after_name(self, f: str) -> bool:
         """A definite word after a sure name that is no title, source word or family nisba
