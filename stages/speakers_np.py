@@ -33,6 +33,8 @@ GOVERNED = {"من": {"عدد", "بعض", "احد", "مجموعه", "عشرات",
 _TALK = {"حديثه", "حديثها", "كلمته", "كلمتها", "كلمه", "كلمتين", "كلمات", "كلامه", "كلامها", "تصريحه", "تصريحها", "تصريحاته",
          "حواره", "حوارها", "لقاءه", "مداخلته", "خطابه", "خطابها", "بيانه", "بيانها"}
 MAX_MENTION_WORDS = 22
+# nouns that take a pronoun inside a mention: الرئيس نفسه، المصادر ذاتها، الأطراف كلها
+_NOT_OBJECT_HEADS = ("نفس", "ذات", "انفس", "كل", "جميع", "بعض", "احد", "معظم", "اغلب", "عين")
 # verbal nouns of the derived verb forms (استفعال، افتعال، انفعال، تفعيل، إفعال), indefinite:
 # استعادة، انضمام، اعتماد، تفعيل، إطلاق — they open an object, names rarely look like them
 MASDAR = re.compile(r"^(است..ا.|ا.ت.ا.|ان..ا.|ت..ي.|ا..ا.)(ه|ات)?$")
@@ -143,6 +145,8 @@ class NounPhrases(MentionWords):
                         break
                 if object_mode and prev is not None and self._object_starts(prev, f):
                     break
+                if prev is not None and self._possessed_object(words, j, prev):
+                    break  # ودعت الوزيرة [أنصارها] إلى …، وأبدى الأهالي [تذمرهم] من …
                 if f.startswith("ال") and f.endswith("ين") and len(f) > 6 and self._name_ends_at(words, j):
                     break  # ودعا … العقيد محمد العاصمي [المواطنين] والمقيمين إلى …: the addressees
             last = j
@@ -317,6 +321,23 @@ class NounPhrases(MentionWords):
     def _noun_cue_at(self, words: Words, offset: int) -> bool:
         k = words.first_at_or_after(offset)
         return k < len(words) and (words.forms[k] in self.lex.noun_forms or strip_conj(words.forms[k]) in self.lex.noun_forms)
+
+    def _possessed_object(self, words: Words, j: int, prev: str) -> bool:
+        """Word ``j`` is a noun with a possessive pronoun (ها، هم، هن، هما) after a
+        definite word: it cannot continue the mention — neither the next noun of a
+        construct (the definite word ends one) nor an adjective (adjectives agree in
+        definiteness and carry no pronoun) — so it starts the verb's object: ودعت الوزيرة
+        [أنصارها] إلى …، وأعلنت الحكومة الإماراتية [عزمها] …، وأبدى لاعبو العميد [ارتياحهم].
+        Not a preposition's noun (الناطق [باسمها]), nor نفس، ذات، كل، جميع، بعض (الرئيس
+        [نفسه]), nor a name spelled with ة (ة folds to ه)."""
+        f = words.forms[j]
+        if not definite(prev) or definite(f) or len(f) < 5 or f[:1] in "بلكوف":
+            return False
+        if not words.orig_form(j) or not words.orig_form(j).endswith(("ها", "هم", "هن", "هما")):
+            return False
+        if f.startswith(_NOT_OBJECT_HEADS) or f in self.lex.first_names or f in self.lex.titles:
+            return False
+        return not self._inside_name(words, j)
 
     def _object_starts(self, prev: str, f: str) -> bool:
         """After a definite word, an indefinite word that looks like a verbal noun or an

@@ -327,6 +327,18 @@ CASES = [
     # اختتم reports only with an opener close by
     Case("neg-ikhtatama-ended", "وفاز السباح الجنوب أفريقي بذهبية السباق في البطولة التي اختتمت أول من أمس "
          "في مدينة قازان الروسية، كما أنه سجل رقما قياسيا.", None, None, None),
+    # a noun with a possessive pronoun after a definite word is the verb's object, not more
+    # of the subject; نفس/ذات and a preposition's noun (باسمها) stay in the mention
+    Case("possessed-object-ends-mention", "ودعت الوزيرة أنصارها إلى التظاهر دعما لهيئة التحقيق.",
+         "الوزيرة", "ودعت", "التظاهر دعما لهيئة التحقيق", exact=True),
+    Case("possessed-object-ends-group", "وأبدى لاعبو العميد ارتياحهم التام للنجمين السابقين.",
+         "لاعبو العميد", "وأبدى", "ارتياحهم التام للنجمين السابقين", exact=True),
+    Case("emphatic-pronoun-stays", "وأكدت المصادر ذاتها أن الاتفاق بات قريبا.",
+         "المصادر ذاتها", "وأكدت", "الاتفاق بات قريبا", exact=True),
+    Case("possessive-after-preposition-stays", "وقال الناطق باسمها إياد البزم إن الوضع تحت السيطرة.",
+         "الناطق باسمها إياد البزم", "وقال", "الوضع تحت السيطرة", exact=True),
+    Case("possessive-in-construct-stays", "وقال رئيس مجلس إدارتها محمد العلي إن الأرباح ارتفعت.",
+         "رئيس مجلس إدارتها محمد العلي", "وقال", "الأرباح ارتفعت", exact=True),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
