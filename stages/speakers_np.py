@@ -33,6 +33,9 @@ GOVERNED = {"من": {"عدد", "بعض", "احد", "مجموعه", "عشرات",
 _TALK = {"حديثه", "حديثها", "كلمته", "كلمتها", "كلمه", "كلمتين", "كلمات", "كلامه", "كلامها", "تصريحه", "تصريحها", "تصريحاته",
          "حواره", "حوارها", "لقاءه", "مداخلته", "خطابه", "خطابها", "بيانه", "بيانها"}
 MAX_MENTION_WORDS = 22
+# a quantifier after a complete definite mention opens the object or the addressees (it
+# never modifies a noun before it without a pronoun: الطلاب جميعهم; كافة does: الدول كافة)
+_ADDRESSEE_QUANTIFIERS = frozenset(("عموم", "جميع", "كل"))  # not كافة: الدول كافة (all the states)
 # nouns that take a pronoun inside a mention: الرئيس نفسه، المصادر ذاتها، الأطراف كلها
 _NOT_OBJECT_HEADS = ("نفس", "ذات", "انفس", "كل", "جميع", "بعض", "احد", "معظم", "اغلب", "عين")
 # verbal nouns of the derived verb forms (استفعال، افتعال، انفعال، تفعيل، إفعال), indefinite:
@@ -132,9 +135,11 @@ class NounPhrases(MentionWords):
                 cf = lex.cue_forms.get(f) or lex.cue_forms.get(strip_conj(f))
                 if cf is not None and f not in self.heads and f not in lex.first_names:
                     break  # وتابع الشيخ عبدالعزيز آل الشيخ [يقول]:
+                # (a head two words back governs the preposition only when the cue does not:
+                # وأعرب المسؤول الإماراتي [عن] أمله is أعرب عن, not المسؤول عن)
                 if f in lex.boundaries and not self._name_ali(words, j) and not self._inside_name(words, j) \
                         and not (f in GOVERNED and (bare(prev) in GOVERNED[f] or (
-                        j - 2 >= j0 and bare(forms[j - 2]) in GOVERNED[f]))):
+                        j - 2 >= j0 and bare(forms[j - 2]) in GOVERNED[f] and f != prep))):
                     break
                 if f.startswith("و") and len(f) > 3 and (f[1:] in lex.titles or "ال" + f[1:] in lex.titles) \
                         and any(w in lex.first_names for w in forms[j0:j]):
@@ -327,11 +332,15 @@ class NounPhrases(MentionWords):
         definite word: it cannot continue the mention — neither the next noun of a
         construct (the definite word ends one) nor an adjective (adjectives agree in
         definiteness and carry no pronoun) — so it starts the verb's object: ودعت الوزيرة
-        [أنصارها] إلى …، وأعلنت الحكومة الإماراتية [عزمها] …، وأبدى لاعبو العميد [ارتياحهم].
-        Not a preposition's noun (الناطق [باسمها]), nor نفس، ذات، كل، جميع، بعض (الرئيس
+        [أنصارها] إلى …، وأعلنت الحكومة الإماراتية [عزمها] …، وأبدى لاعبو العميد [ارتياحهم];
+        so does a quantifier (ودعت اللجنة [عموم] الطلبة). Not a preposition's noun (الناطق [باسمها]), nor نفس، ذات، كل، جميع، بعض (الرئيس
         [نفسه]), nor a name spelled with ة (ة folds to ه)."""
         f = words.forms[j]
-        if not definite(prev) or definite(f) or len(f) < 5 or f[:1] in "بلكوف":
+        if not definite(prev) or definite(f):
+            return False
+        if f in _ADDRESSEE_QUANTIFIERS:
+            return True  # ودعت اللجنة [عموم] الطلبة …، وحثت الوزارة [جميع] المواطنين على …
+        if len(f) < 5 or f[:1] in "بلكوف":
             return False
         if not words.orig_form(j) or not words.orig_form(j).endswith(("ها", "هم", "هن", "هما")):
             return False

@@ -339,6 +339,14 @@ CASES = [
          "الناطق باسمها إياد البزم", "وقال", "الوضع تحت السيطرة", exact=True),
     Case("possessive-in-construct-stays", "وقال رئيس مجلس إدارتها محمد العلي إن الأرباح ارتفعت.",
          "رئيس مجلس إدارتها محمد العلي", "وقال", "الأرباح ارتفعت", exact=True),
+    # the cue's own preposition ends the mention even after a head that governs it too
+    Case("cue-prep-after-governing-head", "وأعرب المسؤول الإماراتي عن أمله في أن تتحسن الأوضاع.",
+         "المسؤول الإماراتي", "وأعرب", "أمله في أن تتحسن الأوضاع", exact=True),
+    Case("governing-head-keeps-its-prep", "وقال المسؤول الأول عن الملف إن الأوضاع تتحسن.",
+         "المسؤول الأول عن الملف", "وقال", "الأوضاع تتحسن", exact=True),
+    # a quantifier after a complete mention opens the addressees; كافة after a noun modifies it
+    Case("quantifier-opens-addressees", "ودعا العقيد محمد السعد جميع المواطنين إلى الاستفادة من الخدمات.",
+         "العقيد محمد السعد", "ودعا", "الاستفادة من الخدمات", exact=True),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
