@@ -135,7 +135,7 @@ class OtherForms:
         else:
             sp = self.np.mention(words, j0, n, e, object_mode=True)
             j = j0 if sp is None else words.first_at_or_after(sp[1])
-            f0 = words.forms[j0]
+            f0 = words.forms[j0] if j0 < n else ""  # (the cue may be the text's last word: … على حد وصفها.)
             # (a family name is a definite nisba: ووصف [الرحبي] الوضع الإعلامي … بالكارثي)
             family = sp is not None and f0.startswith("ال") and f0.endswith("ي") and len(f0) >= 6 \
                 and f0 not in self.lex.pronouns and f0 not in self.lex.places and not self._sourceish(sp)

@@ -455,3 +455,18 @@ def test_a_mark_elsewhere_changes_no_speaker(nlp, text, cue, name):
     for t in (text, marked):
         (q,) = _quotes_of(nlp, t, cue)
         assert q.speaker_name == name, t
+
+
+@pytest.mark.parametrize("text", [
+    "وطالبت الأم بإعادة بناتها وتخليصهن من المأساة التي يعانين منها؛ على حد وصفها. ",
+    "وقال الباحث إن طول قامته يعود إلى شربه المستمر للحليب. سمات اطول طالب ",
+    "وأضاف أن السيطرة عليها خرجت عن يدها «بعكس ما كانت تتوقع».",
+    "أكد",
+])
+def test_cue_as_the_last_word(nlp, text):
+    """A cue that is the text's last word (only marks, stops or spaces after it) has no
+    object to read: the article is processed, not rejected (four corpus articles were,
+    with an IndexError in the object reading)."""
+    doc = nlp(text)
+    for q in doc._.isnad_quotes:
+        assert 0 <= q.ostart < q.oend <= len(text)
