@@ -191,14 +191,21 @@ class Frame:
         while j <= limit:
             stop = j >= limit or j >= n or words.starts[j] >= e
             gap_end = e if stop else words.starts[j]
+            term_end = None
             # an opening speech mark in the gap: direct quote (قال: «…» / قال “…”)
             for pos in self.opener_positions(prev_end, gap_end, j - j0 <= 6 or cue.lemma == "قال"):
                 ch = text[pos]
                 m = self.mark_at.get(pos)
+                if m is not None and not m.used and (j > j0 or strict) and self._term_in_clause(m):
+                    # further from the cue than its speaker, or after a cue that is also a
+                    # word (بين، تعتبر), a short mark the clause runs on after is a name in it
+                    # (شبكة “سي.إن.إن.” ونشرت …): its words are not read as the frame's either
+                    term_end = m.close_at + 1
+                    break
                 if m is not None and not m.used and (j - j0 <= 6 or cue.lemma == "قال") \
                         and not self._name_in_frame(m, e):
-                    # far from the cue, a mark is part of an object (أكد الجبير حرص الرياض
-                    # على تطوير علاقاتها «بشكل جيد»), not the quote itself
+                    # (right after the cue or its speaker a mark opens the quotation even
+                    # when the sentence goes on: وقال الرئيس «لن نتراجع» ثم غادر)
                     return ("mark", j, m.start, m)
                 if ch == ":":
                     # وأضاف: … — content after the colon; a mark right after makes it direct
@@ -213,6 +220,10 @@ class Frame:
                     if ja < n and words.starts[ja] == after and words.forms[ja] in comps and ja + 1 < n:
                         after = self._skip_space(words.ends[ja])
                     return ("colon", j, after, None)
+            if term_end is not None:
+                j = max(j, words.first_at_or_after(term_end))
+                prev_end = term_end
+                continue
             if stop:
                 break
             if words.starts[j] in self.cue_starts and words.starts[j] != cue.start and \
@@ -228,9 +239,10 @@ class Frame:
             if f in comps and not (f == "ان" and j + 1 < n and words.forms[j + 1] == "شاء"):
                 cs = words.ends[j]
                 m = self._mark_right_after(cs)
-                if m is not None:
+                if m is not None and not self._term_in_clause(m):
                     # a mark right after the complementiser is the quote, whatever narration
-                    # follows it (ان “23 مليار …” وهذا الرقم اقل …)
+                    # follows it (ان “23 مليار …” وهذا الرقم اقل …); a short one that the
+                    # clause runs on after is a name or a term in it (أن «لينكد إن» يتيح …)
                     return ("comp", j, m.start, m)
                 return ("comp", j, self._skip_space(cs), None)
             window = 7 if cue.lemma in lex.needs else 4
@@ -238,13 +250,13 @@ class Frame:
                 if j + 1 < n and words.forms[j + 1] in comps:
                     cs = words.ends[j + 1]
                     m = self._mark_right_after(cs)
-                    if m is not None:
+                    if m is not None and not self._term_in_clause(m):
                         return ("comp", j, m.start, m)
                     return ("comp", j, self._skip_space(cs), None)
                 if strict:
                     return None
                 m = self._mark_right_after(words.ends[j])
-                if m is not None:
+                if m is not None and not self._term_in_clause(m):
                     return ("prep", j, m.start, m)  # أعلن الحزب عن «استشهاده …»
                 if governs_b(cue.prep) and f.startswith("ب") and not any(f == q for q in cue.prep.split("|")):
                     return ("prep", j, words.starts[j] + 1, None)
@@ -283,6 +295,24 @@ class Frame:
                 return t > j
             prev_end = words.ends[t]
         return False
+
+    def _term_in_clause(self, m: Mark) -> bool:
+        """A short marked span (four tokens at most) that the sentence runs on after, with
+        a word right after its closing mark, is a name or a term inside a clause, not a
+        quotation of its own (ANNOTATION.md: marks around names are not quotes): القتال
+        الدائر بين «جبهة النصرة» و…، يؤكد براون أن «لينكد إن» يتيح …، لمراسل التلفزيون
+        الأسترالي «إيه بي سي» في …. Speech ends at a stop, a comma, a colon or the
+        speaker that follows it («نعم» قال الوزير، «…» بحسب المصدر)."""
+        if m.close_at is None or self.tokens.count(m.start, m.end) > 4:
+            return False
+        words, text = self.words, self.text
+        pos = self._skip_space(m.close_at + 1)
+        j = words.first_at_or_after(pos)
+        if j >= len(words) or words.starts[j] != pos or words.starts[j] in self.cue_starts:
+            return False  # punctuation, another mark, the end, or a cue right after it
+        f = words.forms[j]
+        lex = self.lex
+        return not (f in lex.according_words or strip_conj(f) in lex.according_words)
 
     def _mark_right_after(self, pos: int, colon: bool = False) -> Mark | None:
         text = self.text

@@ -347,6 +347,17 @@ CASES = [
     # a quantifier after a complete mention opens the addressees; كافة after a noun modifies it
     Case("quantifier-opens-addressees", "ودعا العقيد محمد السعد جميع المواطنين إلى الاستفادة من الخدمات.",
          "العقيد محمد السعد", "ودعا", "الاستفادة من الخدمات", exact=True),
+    # a short marked span that the clause runs on after is a name or a term in it, not a
+    # quotation (ANNOTATION.md: marks around names are not quotes)
+    Case("neg-names-in-marks-after-bayna",
+         "وتشبه المعارك القتال الدائر بين «جبهة النصرة» و«كتيبة شهداء أبو سليم» في المدينة.",
+         None, None, None),
+    Case("term-in-marks-after-comp-is-mixed", "يؤكد براون أن «لينكد إن» يتيح للمستخدمين التواصل مع الشركات.",
+         "براون", "يؤكد", "«لينكد إن» يتيح للمستخدمين التواصل مع الشركات", "mixed"),
+    Case("fragment-in-marks-after-comp-is-mixed", "وأعلن نصرالله أن \"13 مقاتلاً فقط\" قُتلوا في المعركة.",
+         "نصرالله", "وأعلن", "\"13 مقاتلاً فقط\" قُتلوا في المعركة", "mixed"),
+    Case("mark-right-after-speaker-stays-direct", "وقال الرئيس «لن نتراجع» ثم غادر القاعة.",
+         "الرئيس", "وقال", "لن نتراجع", "direct"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
