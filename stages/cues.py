@@ -163,6 +163,8 @@ class CueFinder:
                 f = None  # البطولة التي اختتمت أمس: اختتم / ختم report only with an opener close by
             if f is not None and (w in lex.strict or b in lex.strict) and not self._opener_near(words, i):
                 f = None  # اجتماع بين الوزيرين: "between", not بيّن (no complementiser follows)
+            if f is not None and b == "بين" and w != b and _between_before(words, i):
+                f = None  # الفرق بينهم [وبين] جماعة … أن: the second term of "between … and"
             if f is not None:
                 # impersonal يذكر أن / يشار إلى أن: narration, no source
                 if b in lex.impersonal or w in lex.impersonal:
@@ -247,3 +249,15 @@ class CueFinder:
                 return None
             break
         return Cue(words.starts[i], end, w, "according", word_end=end)
+
+
+def _between_before(words: Words, i: int, back: int = 8) -> bool:
+    """Is وبين at word ``i`` the second half of "between … and" (بين X وبين Y، بينهم وبين
+    …)? A word of بين stands before it in the same clause, no stop or comma between."""
+    forms = words.forms
+    for t in range(i - 1, max(-1, i - 1 - back), -1):
+        if any(ch in words.gap(t, t + 1) for ch in "،,.:؛!؟?\n"):
+            return False
+        if strip_conj(forms[t]).startswith("بين") and strip_conj(forms[t]) not in ("بينما",):
+            return True
+    return False

@@ -358,6 +358,16 @@ CASES = [
          "نصرالله", "وأعلن", "\"13 مقاتلاً فقط\" قُتلوا في المعركة", "mixed"),
     Case("mark-right-after-speaker-stays-direct", "وقال الرئيس «لن نتراجع» ثم غادر القاعة.",
          "الرئيس", "وقال", "لن نتراجع", "direct"),
+    # لافتا reports only through إلى; with a bare noun before it, it is an adjective
+    Case("neg-lafitan-adjective", "وتشهد السويداء مخاضا لافتا في الآونة الأخيرة مع اقتراب المعارك منها.",
+         None, None, None),
+    Case("lafitan-ila-anna", "وأكد الوزير أن العمل مستمر، لافتا إلى أن المشروع سينتهي قريبا.",
+         "الوزير", "لافتا", "المشروع سينتهي قريبا"),
+    # وبين after بين/بينهم is "and between", not بيّن; content runs on over it
+    Case("neg-wa-bayna-second-term", "الفرق بينهم وبين جماعة الصالحين أن المستشرفين لا يحبون الصالحين.",
+         None, None, None),
+    Case("wa-bayna-inside-content", "وقال المدرب إن هناك توترا بينه وبين اللاعب منذ بداية الموسم.",
+         "المدرب", "وقال", "هناك توترا بينه وبين اللاعب منذ بداية الموسم"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
