@@ -117,6 +117,13 @@ class NounPhrases(MentionWords):
                     if not _name_mark_gap(gap, prev, self.lex) and not (gap.strip() == "." and len(prev) == 1) \
                             and gap != ".":
                         break
+                    if according and gap[:1] in "»”\"" and not (
+                            definite(f) or f.isdigit() or f in lex.first_names or f in lex.titles
+                            or f.startswith(("ذات", "نفس"))):
+                        # the source ends with its name in marks (the gap opens with the
+                        # closing mark); an indefinite word after it opens the claim: وحسب
+                        # موقع «بيزنس انسايدر» [يقدم] كيم براون …
+                        break
                 if f in lex.complementisers or f in lex.according_words or strip_conj(f) in lex.according_words:
                     break
                 if f in self.needs_words:

@@ -368,6 +368,14 @@ CASES = [
          None, None, None),
     Case("wa-bayna-inside-content", "وقال المدرب إن هناك توترا بينه وبين اللاعب منذ بداية الموسم.",
          "المدرب", "وقال", "هناك توترا بينه وبين اللاعب منذ بداية الموسم"),
+    # an according phrase's source ends with its name in marks: the indefinite word after
+    # the closing mark opens the claim; a definite adjective still belongs to the source
+    Case("according-source-ends-at-closing-mark",
+         "وصل الوفد أمس. وحسب موقع «بيزنس انسايدر» يقدم كيم براون نصائح للباحثين عن عمل.",
+         "موقع «بيزنس انسايدر»", "وحسب", "يقدم كيم براون نصائح للباحثين عن عمل", exact=True),
+    Case("according-source-keeps-definite-adjective",
+         "وصل الوفد أمس. وبحسب صحيفة «الغارديان» البريطانية فإن الحكومة ستعلن القرار قريبا.",
+         "صحيفة «الغارديان» البريطانية", "وبحسب", "الحكومة ستعلن القرار قريبا", exact=True),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
