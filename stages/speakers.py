@@ -437,5 +437,9 @@ def _agrees(p: Quote, fem: bool, plural: bool = False) -> bool:
 
 
 def _feminine_name(name: str) -> bool:
+    """A first name ending in ة (folded to ه) is a woman's, but for the masculine names
+    that end in ه as written: عبدالله، عطاالله، طه، عبده."""
     first = fold(name.split()[0]) if name.split() else ""
+    if first.endswith("الله") or first in ("طه", "عبده", "ابوه"):
+        return False
     return first.endswith("ه") or first in ("هوازن", "مريم", "هند", "زينب", "سعاد", "منى", "ليلي", "ريم", "امل", "هدي")

@@ -417,6 +417,9 @@ def test_construction(nlp, case: Case):
      "نائب وزير الصحة"),
     # an indefinite accusative after the subject opens the object (تلقى الأمير اتصالا …)
     ("تلقى الأمير خالد اتصالا هاتفيا من نظيره، وقال إن الاتصال تناول العلاقات الثنائية.", "وقال", "الأمير خالد"),
+    # عبدالله ends in ه as written: a man's name, not a ة folded (the masculine cue agrees)
+    ("وأوضح ذلك عبدالله الأحمري عضو اللجنة العقارية، وقال إن الورشة ستعقد الشهر المقبل.", "وقال",
+     "عبدالله الأحمري"),
 ])
 def test_implicit_speaker_named_by_trimmed_subject(nlp, text, cue, name):
     """The resolved name of an implicit speaker is the subject alone, not what the
