@@ -232,6 +232,13 @@ class Frame:
                 # is not next: وأوضحت المرأة، التي [تحدثت] إلى “لايف نيوز”، أنها …)
                 break
             f = words.forms[j]
+            named = lex.match_agency(words.forms, j) if j + 1 < n and words.forms[j + 1] in comps else None
+            if named is not None:
+                # an outlet whose name holds a complementiser (لشبكة سي [إن] إن): its words
+                # are the name, not the opener
+                j += named[1]
+                prev_end = words.ends[j - 1]
+                continue
             if f in comps and j > 0 and words.forms[j - 1] in CONCESSIVE:
                 prev_end = words.ends[j]  # … مع أن / رغم أن: "although", no content clause of the cue
                 j += 1

@@ -376,6 +376,10 @@ CASES = [
     Case("according-source-keeps-definite-adjective",
          "وصل الوفد أمس. وبحسب صحيفة «الغارديان» البريطانية فإن الحكومة ستعلن القرار قريبا.",
          "صحيفة «الغارديان» البريطانية", "وبحسب", "الحكومة ستعلن القرار قريبا", exact=True),
+    # an outlet whose name holds a complementiser (سي إن إن) is no opener
+    Case("outlet-name-with-in-is-no-opener",
+         "وقال رئيس البلدية لشبكة سي إن إن الإخبارية إن كل فرد في الإدارة يشارك في التحقيق.",
+         "رئيس البلدية", "وقال", "كل فرد في الإدارة يشارك في التحقيق"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
