@@ -107,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = _main(argv)
         sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        engines = sys.modules.get("pipeline.engines")
+        if engines is not None and engines.left_running():
+            # a pool thread or worker that an abort could not stop: the interpreter's exit
+            # would wait on it for ever, so the process ends here, its line said
+            sys.stderr.flush()
+            os._exit(code)
         return code
     except BrokenPipeError:
         # the reader went away (`isnad who NAME --out OUT | head`): not an error, and no

@@ -16,6 +16,7 @@ import gc
 import os
 import signal
 import threading
+import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from .manifest import Entry
 TABLE_NAMES = ("documents", "sentences", "quotes", "speakers", "sources", "rejected")
 RECYCLE_AFTER = 12  # batches a pool worker runs before a fresh one replaces it (RSS stays flat)
 MAX_STRINGS = 200_000  # spaCy string store size after which the pipeline is rebuilt
+ABORT_SECONDS = 5.0  # each wait of an abort: for SIGTERM to end the workers, SIGKILL, the pool's thread
+CLOSE_SECONDS = 60.0  # a run's end: for the idle workers to exit when told to, before an abort
 
 
 @dataclass
@@ -210,6 +213,29 @@ class InProcessEngine:
         pass
 
 
+class _Pool(ProcessPoolExecutor):
+    """A process pool that stops replacing workers once it is aborted."""
+
+    aborting = False
+
+    def _adjust_process_count(self):
+        # the pool's thread calls this (under _shutdown_lock) for a worker that exited after
+        # RECYCLE_AFTER batches: during an abort, a new one would only be killed in turn
+        if not self.aborting:
+            super()._adjust_process_count()
+
+
+# pool threads and workers an abort could not stop (see left_running)
+_LEFT_RUNNING: list = []
+
+
+def left_running() -> bool:
+    """Did an abort leave a pool thread or worker process alive?  The interpreter's exit
+    would wait for it for ever (it joins the pool's thread and every child), so the
+    command line then ends the process with ``os._exit`` once it has said its line."""
+    return any(_alive(x) for x in _LEFT_RUNNING)
+
+
 class PoolEngine:
     """``workers`` spawned processes, each loading the pipeline once; at most two
     batches per worker in flight, so memory follows the batch size."""
@@ -220,15 +246,16 @@ class PoolEngine:
         import multiprocessing as mp
 
         self.workers = workers
+        self.ended = False
         # spawn: a worker must not inherit the output lock's descriptor (fork would),
         # or a killed driver's orphans would keep the folder locked.
         # Belt and braces for memory that the string-store reset does not return:
         # a worker is replaced after RECYCLE_AFTER batches.
         from . import DRIVER_ENV
         os.environ[DRIVER_ENV] = str(os.getpid())  # inherited: a worker checks its parent is alive
-        self.pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
-                                        initializer=init_worker, initargs=(config, max_chars),
-                                        max_tasks_per_child=RECYCLE_AFTER)
+        self.pool = _Pool(workers, mp_context=mp.get_context("spawn"),
+                          initializer=init_worker, initargs=(config, max_chars),
+                          max_tasks_per_child=RECYCLE_AFTER)
 
     def _submit(self, t: Task):
         """Submit with SIGINT blocked in this thread: a worker spawned now (the pool starts
@@ -257,14 +284,107 @@ class PoolEngine:
                 yield f.result()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Every batch is in: the idle workers are told to exit and waited for, up to
+        CLOSE_SECONDS; a pool not ended by then is aborted (its workers killed)."""
+        if self.ended:
+            return
+        inner = self._internals()
+        if not _lock_free(self.pool, CLOSE_SECONDS):
+            self._abort(inner)
+            return
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        if inner.thread is not None:
+            inner.thread.join(CLOSE_SECONDS)
+            if inner.thread.is_alive():
+                self._abort(inner)
+                return
+        self.ended = True
+        if inner.results is not None:
+            inner.results.close()  # as shutdown(wait=True) does
 
     def abort(self) -> None:
-        """Ctrl-C: the workers ignore SIGINT (pipeline/__init__.py), so they are ended
-        here rather than waited for through the batches they hold."""
-        procs = getattr(self.pool, "_processes", None) or {}
-        for proc in list(procs.values()):
-            proc.terminate()
+        """Ctrl-C, or a run that failed: the batches in flight are not wanted, and the
+        workers ignore SIGINT (pipeline/__init__.py), so they are ended here rather than
+        waited for.  Every wait is bounded (ABORT_SECONDS each): SIGTERM, then SIGKILL
+        for a worker still alive after it.
+
+        The pool's own thread is then unblocked and given ABORT_SECONDS to finish.  It
+        may be waiting for the rest of a result that a worker was writing when it died
+        (killed by this abort, or before it): the driver's own copy of the result pipe's
+        write end kept that pipe open, so no end of file ever came, and
+        ``shutdown(wait=True)`` waited for ever, with the output folder locked and the
+        workers defunct (two drivers were found 85 minutes after a Ctrl-C).  Once the
+        workers are gone, closing the driver's write end gives that thread its end of
+        file: it marks the pool broken, closes the task pipe (a task feeder blocked on
+        it gets a broken pipe) and reaps the workers.  What still will not stop is
+        listed for :func:`left_running`."""
+        if not self.ended:
+            self._abort(self._internals())
+
+    def _internals(self) -> "_PoolParts":
+        """What an abort reaches into; ``shutdown`` drops the executor's references to it
+        (the pool's thread keeps its own: the same dict of processes, the same queues)."""
+        pool = self.pool
+        return _PoolParts(pool._executor_manager_thread,
+                          pool._processes if pool._processes is not None else {}, pool._result_queue)
+
+    def _abort(self, inner: "_PoolParts") -> None:
+        self.ended = True
+        pool = self.pool
+        pool.aborting = True
+        # the pool's thread spawns a replacement worker under this lock: once it is free, a
+        # worker being spawned is in the dict (and no other follows)
+        locked = _lock_free(pool, ABORT_SECONDS)
+        _end_processes(list(inner.procs.values()))
+        writer = getattr(inner.results, "_writer", None)  # the pool's thread never closes it
+        if writer is not None:
+            writer.close()
+        if locked:  # shutdown takes the lock without a timeout
+            pool.shutdown(wait=False, cancel_futures=True)
+        if inner.thread is not None:
+            inner.thread.join(ABORT_SECONDS)
+        _LEFT_RUNNING.extend(x for x in [inner.thread, *inner.procs.values()] if x is not None and _alive(x))
+
+
+@dataclass
+class _PoolParts:
+    thread: threading.Thread | None
+    procs: dict
+    results: object
+
+
+def _lock_free(pool, seconds: float) -> bool:
+    """Wait up to ``seconds`` for the pool's lock to be free (its thread holds it only
+    while it spawns a worker)."""
+    if pool._shutdown_lock.acquire(timeout=seconds):
+        pool._shutdown_lock.release()
+        return True
+    return False
+
+
+def _end_processes(procs: list) -> None:
+    """SIGTERM, then SIGKILL what is still alive after ABORT_SECONDS; each process is
+    joined (reaped) within ABORT_SECONDS of its signal."""
+    for sig in ("terminate", "kill"):
+        alive = [p for p in procs if _alive(p)]
+        for p in alive:
+            try:
+                getattr(p, sig)()
+            except (OSError, ValueError):  # already gone, or closed
+                pass
+        deadline = time.monotonic() + ABORT_SECONDS
+        for p in alive:
+            try:
+                p.join(max(deadline - time.monotonic(), 0.01))
+            except (OSError, ValueError):
+                pass
+
+
+def _alive(p) -> bool:
+    try:
+        return p.is_alive()
+    except (OSError, ValueError):
+        return False
 
 
 def _take(it: Iterator, n: int) -> list:

@@ -24,11 +24,13 @@ import hashlib
 import itertools
 import os
 import resource
+import signal
 import sqlite3
 import sys
 import time
 import tomllib
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -222,6 +224,22 @@ def _config_fingerprint(cfg: str | None) -> str | None:
     return h.hexdigest()
 
 
+@contextmanager
+def _sigint_ignored():
+    """SIGINT ignored (in the main thread; elsewhere nothing changes): the abort is
+    bounded (pipeline.engines.ABORT_SECONDS), and a Ctrl-C that cut it short would
+    leave the workers running and the interpreter's exit waiting on the pool."""
+    try:
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 class _Run:
     def __init__(self, files: list[Path], out: Path, cfg: str | None, compression: str, opts: RunOptions):
         self.files, self.out, self.cfg, self.compression, self.opts = files, out, cfg, compression, opts
@@ -361,8 +379,9 @@ class _Run:
             raise _output_error(e, self.out) from None
         finally:
             if engine is not None:
-                if status == "interrupted" and hasattr(engine, "abort"):
-                    engine.abort()
+                if status != "done" and hasattr(engine, "abort"):
+                    with _sigint_ignored():  # a second Ctrl-C must not cut the abort short
+                        engine.abort()  # the batches in flight are not wanted: no waiting for them
                 engine.close()
             self.progress.close()
             try:  # never leave the run marked running; on a full disk this may fail too

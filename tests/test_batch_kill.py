@@ -102,3 +102,149 @@ def test_ctrl_c_stops_the_run_quietly_and_the_next_run_resumes(tmp_path, when):
     docs = pd.read_parquet(out / "documents")
     assert docs.doc_id.is_unique and set(docs.doc_id) == {str(a["id"]) for a in articles(N_DOCS)}
     assert_clean(out)
+
+
+def _workers(driver) -> list:
+    return [c for c in driver.children(recursive=True) if "spawn_main" in " ".join(c.cmdline())]
+
+
+def _writing_into_a_full_pipe(p) -> bool:
+    """Linux: /proc/PID/wchan names the kernel function the process sleeps in
+    (``pipe_write``, or ``anon_pipe_write`` on newer kernels)."""
+    try:
+        with open(f"/proc/{p.pid}/wchan") as f:
+            return "pipe_write" in f.read()
+    except OSError:
+        return False
+
+
+def _wchan_names_pipe_writes() -> bool:
+    """Does this kernel say so of a process blocked writing into a full pipe?"""
+    r, w = os.pipe()
+    child = subprocess.Popen([sys.executable, "-c", "import os, sys; os.write(int(sys.argv[1]), b'x' * 200_000)",
+                              str(w)], pass_fds=[w])
+    os.close(w)
+    try:
+        deadline = time.monotonic() + 30
+        while child.poll() is None and time.monotonic() < deadline:
+            if _writing_into_a_full_pipe(child):
+                return True
+            time.sleep(0.02)
+        return False
+    finally:
+        child.kill()
+        child.wait()
+        os.close(r)
+
+
+@pytest.mark.parametrize("worker", ["killed", "stopped"])
+def test_ctrl_c_with_a_worker_dead_or_hung_in_the_middle_of_its_result(tmp_path, worker):
+    """A worker that dies (or hangs) while writing a batch's result leaves the pool's
+    thread waiting for the rest of that result, and the driver's own end of the pipe
+    kept it open: Ctrl-C then waited for ever in the pool's shutdown, with the output
+    folder locked and the workers defunct (two drivers found 85 minutes after a Ctrl-C).
+    The abort is bounded now: exit 130 with its one line, the workers reaped, the run
+    recorded as interrupted.
+
+    The moment is made, not waited for: the driver is stopped (SIGSTOP, all its
+    threads), so a worker that finishes a batch blocks writing its result (20 articles'
+    tables, more than a pipe's 64 KB); that worker is killed or stopped, the driver
+    resumed (its pool thread reads the first 64 KB and waits for the rest), then Ctrl-C."""
+    import psutil
+    if not _wchan_names_pipe_writes():
+        pytest.skip("/proc/PID/wchan does not name pipe writes on this kernel")
+    src = write_jsonl(tmp_path / "feed.jsonl", articles(2 * N_DOCS))
+    out = tmp_path / "out"
+    proc = _run([src, "--out", out, "--workers", "2", "--batch-size", "20"], start_new_session=True)
+    driver = psutil.Process(proc.pid)
+    try:
+        deadline = time.monotonic() + 240
+        while _committed_batches(out) < 1 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        workers = _workers(driver)
+        assert proc.poll() is None and len(workers) == 2, "the run finished before it could be interrupted"
+        victim = None
+        while victim is None and time.monotonic() < deadline:
+            driver.suspend()
+            wait_until = time.monotonic() + 10
+            while victim is None and time.monotonic() < wait_until:
+                victim = next((w for w in workers if _writing_into_a_full_pipe(w)), None)
+                time.sleep(0.01)
+            if victim is None:  # stopped while its workers waited for batches: again
+                driver.resume()
+                time.sleep(0.3)
+        assert victim is not None, "no worker came to write a result larger than the pipe"
+        victim.kill() if worker == "killed" else victim.suspend()
+        while victim.status() != (psutil.STATUS_ZOMBIE if worker == "killed" else psutil.STATUS_STOPPED):
+            time.sleep(0.01)  # the driver resumed before its worker had died found it dead, not stuck (E204)
+        driver.resume()
+        time.sleep(1)  # the pool's thread reads what the pipe holds and waits for the rest
+        assert proc.poll() is None, proc.stderr.read().decode()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)  # for ever before; well under a second now
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    err = err.decode()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.strip().splitlines()[-1] == "isnad: interrupted; committed batches are kept, the next run resumes"
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive  # reaped by the driver, not left defunct
+    import sqlite3
+    with sqlite3.connect(out / "_isnad" / "manifest.sqlite") as db:
+        assert [s for (s,) in db.execute("SELECT status FROM runs")] == ["interrupted"]
+    assert_clean(out)
+
+
+def _deaf_to_sigterm(ready) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ready.set()
+    time.sleep(600)
+
+
+def test_abort_kills_a_worker_that_ignores_sigterm_within_its_bound(monkeypatch):
+    """SIGTERM first; a process still alive ABORT_SECONDS later gets SIGKILL and is reaped."""
+    import multiprocessing as mp
+
+    from pipeline import engines
+    monkeypatch.setattr(engines, "ABORT_SECONDS", 1.0)
+    ctx = mp.get_context("fork")
+    ready = ctx.Event()
+    p = ctx.Process(target=_deaf_to_sigterm, args=(ready,))
+    p.start()
+    try:
+        assert ready.wait(60)
+        t0 = time.monotonic()
+        engines._end_processes([p])
+        took = time.monotonic() - t0
+        assert not p.is_alive() and p.exitcode == -signal.SIGKILL
+        assert 1.0 <= took < 30  # it waited out SIGTERM's second, then no more than SIGKILL needs
+    finally:
+        if p.is_alive():
+            p.kill()
+        p.join()
+
+
+def test_a_thread_an_abort_could_not_stop_does_not_hold_the_exit(tmp_path):
+    """What an abort leaves running (engines.left_running) would keep the interpreter's
+    exit waiting for ever (it joins every thread): the command says its line, then
+    ends the process with its exit code."""
+    code = ("import sys, threading\n"
+            "from pipeline import engines\n"
+            "from pipeline.cli import main\n"
+            "stuck = threading.Thread(target=threading.Event().wait)\n"  # not a daemon: joined at exit
+            "stuck.start()\n"
+            "engines._LEFT_RUNNING.append(stuck)\n"
+            "sys.exit(main([sys.argv[1], '--out', sys.argv[2]]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "missing.jsonl"), str(tmp_path / "out")],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 2, err.decode()  # E107: a usage error, said before the exit
+    assert "E107" in err.decode() and "Traceback" not in err.decode()
