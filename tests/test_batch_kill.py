@@ -248,3 +248,30 @@ def test_a_thread_an_abort_could_not_stop_does_not_hold_the_exit(tmp_path):
             proc.wait()
     assert proc.returncode == 2, err.decode()  # E107: a usage error, said before the exit
     assert "E107" in err.decode() and "Traceback" not in err.decode()
+
+
+def test_a_ctrl_c_during_a_submission_is_raised_once_it_is_whole():
+    """Python raises a KeyboardInterrupt at the main thread's next instruction, whichever
+    thread the signal reached: once inside the pool's spawn of a worker, which then read
+    no start-up data and printed "EOFError: Ran out of input" (the workers-starting
+    Ctrl-C test, now and then). The handler Python would run is called mid-submission
+    here, as it would be for a Ctrl-C arriving then."""
+    from pipeline.engines import PoolEngine
+    engine = PoolEngine(1, None, 1000)
+    whole = []
+
+    def submit(fn, task):
+        if not whole:
+            signal.getsignal(signal.SIGINT)(signal.SIGINT, None)  # what a Ctrl-C now runs
+        whole.append(task)
+        return "future"
+
+    engine.pool.submit = submit
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            engine._submit("task")
+        assert whole == ["task"]  # raised after the submission, not inside it
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert engine._submit("next") == "future"  # nothing held over
+    finally:
+        engine.pool.shutdown()
