@@ -33,6 +33,9 @@ GOVERNED = {"من": {"عدد", "بعض", "احد", "مجموعه", "عشرات",
 _TALK = {"حديثه", "حديثها", "كلمته", "كلمتها", "كلمه", "كلمتين", "كلمات", "كلامه", "كلامها", "تصريحه", "تصريحها", "تصريحاته",
          "حواره", "حوارها", "لقاءه", "مداخلته", "خطابه", "خطابها", "بيانه", "بيانها"}
 MAX_MENTION_WORDS = 22
+# تم + a verbal noun is a passive ("… was done"): after a cue it opens the content, and what
+# follows it is what was done, never who spoke
+PASSIVE_OPENERS = frozenset(("تم", "تمت", "يتم", "سيتم", "وتم", "وتمت", "ويتم", "وسيتم"))
 # a quantifier after a complete definite mention opens the object or the addressees (it
 # never modifies a noun before it without a pronoun: الطلاب جميعهم; كافة does: الدول كافة)
 _ADDRESSEE_QUANTIFIERS = frozenset(("عموم", "جميع", "كل"))  # not كافة: الدول كافة (all the states)
@@ -78,6 +81,8 @@ class NounPhrases(MentionWords):
             told = self._told_to_first(words, j0, min(n, jmax), e)
             if told is not None:
                 j0, first = told, forms[told]  # وقالت لـ"الشرق الأوسط" مصادر مطلعة إن …
+        if first in PASSIVE_OPENERS:
+            return None  # وأضاف [تمت] مناقشة آلية الحوافز …: a passive opens the content, no subject
         cf0 = lex.cue_forms.get(first)
         # (an unknown م…ا word before a definite noun is a dual head: وأكد مندوبا المملكة …)
         # (never a name: وقال مارادونا: … — a participle has no ا after its م)
