@@ -257,6 +257,9 @@ def test_a_ctrl_c_during_a_submission_is_raised_once_it_is_whole():
     Ctrl-C test, now and then). The handler Python would run is called mid-submission
     here, as it would be for a Ctrl-C arriving then."""
     from pipeline.engines import PoolEngine
+    # Python's own handler, whatever this process inherited: a shell's background job
+    # (cmd &) starts with SIGINT ignored, and then no handler raises anything
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     engine = PoolEngine(1, None, 1000)
     whole = []
 
@@ -275,3 +278,4 @@ def test_a_ctrl_c_during_a_submission_is_raised_once_it_is_whole():
         assert engine._submit("next") == "future"  # nothing held over
     finally:
         engine.pool.shutdown()
+        signal.signal(signal.SIGINT, before)
