@@ -22,6 +22,7 @@ NAME_PARTICLES = {"بن", "ابن", "ابو", "ابي", "عبد", "ام", "بن�
 RELATIVE = {"ما", "مما", "بما", "فيما"}
 # a finite verb never follows a preposition: the same letters there are a verbal noun
 PREPOSITIONS = {"في", "من", "عن", "الي", "علي", "حول", "خلال", "اثناء", "عند", "لدي"}
+QUANTIFIERS = {"اي", "كل", "لكل", "باي", "لاي", "بكل"}
 NOT_ACCORDING = {"فحسب"}  # "only", not ف + حسب
 NAMED_FORMS = {"يدعي", "تدعي"}
 # a counted noun follows a number word as it follows digits (200 ألف طالب، عشرات الطلاب)
@@ -149,6 +150,9 @@ class CueFinder:
                 f = None  # وهو ما يشير إلى أن …: the narration's own inference
             if f is not None and f.kind == "verb" and not f.imperfect and prev in PREPOSITIONS:
                 f = None  # خاصة في [وصف] المرأة …: after a preposition the form is a verbal noun
+            if f is not None and f.kind == "verb" and not f.imperfect and strip_conj(prev) in QUANTIFIERS \
+                    and words.gap(i - 1, i) == " ":
+                f = None  # أي [طالب] سيتم استبعاده، كل [فرد]: a quantifier takes a noun (كلٌّ يدعي: a verb)
             if f is not None and i + 1 < n and forms[i + 1] in ("الله", "المولي", "لله"):
                 f = None  # ودعا الله أن يحفظ …، سائلا المولى: a prayer, no checkable claim
             if f is not None and f.kind == "participle" and strip_conj(prev) in ("كان", "يكون", "تكون", "ليس", "بات") \

@@ -380,6 +380,9 @@ CASES = [
     Case("outlet-name-with-in-is-no-opener",
          "وقال رئيس البلدية لشبكة سي إن إن الإخبارية إن كل فرد في الإدارة يشارك في التحقيق.",
          "رئيس البلدية", "وقال", "كل فرد في الإدارة يشارك في التحقيق"),
+    # after a quantifier a perfect form is a noun: أي طالب "any student", كل فرد "every one"
+    Case("neg-quantifier-talib-noun", "وسيتم استبعاد أي طالب بعد التسجيل بالكلية، كما يمكن الاتصال بإدارة القبول.",
+         None, None, None),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
