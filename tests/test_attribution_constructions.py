@@ -383,6 +383,11 @@ CASES = [
     # after a quantifier a perfect form is a noun: أي طالب "any student", كل فرد "every one"
     Case("neg-quantifier-talib-noun", "وسيتم استبعاد أي طالب بعد التسجيل بالكلية، كما يمكن الاتصال بإدارة القبول.",
          None, None, None),
+    # واصل "went on" reports only with an opener right after it
+    Case("wasala-colon", "وقال المدرب إن الفريق جاهز. وواصل: «الدوري الممتاز بطولة مختلفة وهناك ضغط أعلى».",
+         "المدرب", "وواصل", "الدوري الممتاز بطولة مختلفة وهناك ضغط أعلى", "direct"),
+    Case("neg-wasala-carried-on", "وواصلت القوات تقدمها نحو المدينة أمس وسط اشتباكات متقطعة.", None, None, None),
+    Case("neg-tawasul-noun", "وكان الشهيد على تواصل مع أسرته حتى الساعة الثانية صباحا.", None, None, None),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
