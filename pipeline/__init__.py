@@ -17,7 +17,7 @@ def _die_with_parent() -> None:
         import signal
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         # the driver may have died before the signal was armed: it names itself in
-        # ISNAD_DRIVER_PID (pipeline.engines.PoolEngine) for its workers to check
+        # ISNAD_DRIVER_PID (pipeline.pool_engine.PoolEngine) for its workers to check
         driver = os.environ.get(DRIVER_ENV)
         if driver and os.getppid() != int(driver):
             os._exit(1)
@@ -37,7 +37,7 @@ def _leave_ctrl_c_to_the_driver() -> None:
     """Ctrl-C at a terminal sends SIGINT to every process of the foreground group, the
     workers too: each printed a KeyboardInterrupt traceback from wherever it was (often
     still importing spaCy).  The driver alone handles it: it ends the workers
-    (:meth:`pipeline.engines.PoolEngine.abort`) and records the run as interrupted."""
+    (:meth:`pipeline.pool_engine.PoolEngine.abort`) and records the run as interrupted."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # the driver spawns workers with SIGINT blocked (PoolEngine._submit): a Ctrl-C that came

@@ -107,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = _main(argv)
         sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
-        engines = sys.modules.get("pipeline.engines")
-        if engines is not None and engines.left_running():
+        pool = sys.modules.get("pipeline.pool_engine")
+        if pool is not None and pool.left_running():
             # a pool thread or worker that an abort could not stop: the interpreter's exit
             # would wait on it for ever, so the process ends here, its line said
             sys.stderr.flush()

@@ -36,7 +36,7 @@ from typing import Iterator
 
 from stages.errors import ConfigError, RunError, make
 
-from .engines import InProcessEngine, PoolEngine, Task, default_workers, drop_nlp, get_nlp
+from .engines import InProcessEngine, Task, default_workers, drop_nlp, get_nlp
 from .extract import Record
 from .fields import InputOptions, options_from_config
 from .io import Rejection, content_hash, read_inputs, reject
@@ -46,6 +46,7 @@ from .derived import update as update_derived
 from .fields import path_str
 from .manifest import Manifest, OutputLock, dup_key, new_run_id
 from .recovery import open_manifest, recover
+from .pool_engine import PoolEngine
 from .progress import Progress, summary  # noqa: F401 (summary: re-exported for the CLI)
 # _compression: imported from here by pipeline/commands/claims.py
 from .run_checks import _check_options, _compression, _config_fingerprint, _input_files, _output_error
@@ -137,7 +138,7 @@ def run_batch(inputs: list[str], out: Path, config: str | None = None,
 @contextmanager
 def _sigint_ignored():
     """SIGINT ignored (in the main thread; elsewhere nothing changes): the abort is
-    bounded (pipeline.engines.ABORT_SECONDS), and a Ctrl-C that cut it short would
+    bounded (pipeline.pool_engine.ABORT_SECONDS), and a Ctrl-C that cut it short would
     leave the workers running and the interpreter's exit waiting on the pool."""
     try:
         old = signal.signal(signal.SIGINT, signal.SIG_IGN)

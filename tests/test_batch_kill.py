@@ -208,8 +208,8 @@ def test_abort_kills_a_worker_that_ignores_sigterm_within_its_bound(monkeypatch)
     """SIGTERM first; a process still alive ABORT_SECONDS later gets SIGKILL and is reaped."""
     import multiprocessing as mp
 
-    from pipeline import engines
-    monkeypatch.setattr(engines, "ABORT_SECONDS", 1.0)
+    from pipeline import pool_engine
+    monkeypatch.setattr(pool_engine, "ABORT_SECONDS", 1.0)
     ctx = mp.get_context("fork")
     ready = ctx.Event()
     p = ctx.Process(target=_deaf_to_sigterm, args=(ready,))
@@ -217,7 +217,7 @@ def test_abort_kills_a_worker_that_ignores_sigterm_within_its_bound(monkeypatch)
     try:
         assert ready.wait(60)
         t0 = time.monotonic()
-        engines._end_processes([p])
+        pool_engine._end_processes([p])
         took = time.monotonic() - t0
         assert not p.is_alive() and p.exitcode == -signal.SIGKILL
         assert 1.0 <= took < 30  # it waited out SIGTERM's second, then no more than SIGKILL needs
@@ -228,15 +228,15 @@ def test_abort_kills_a_worker_that_ignores_sigterm_within_its_bound(monkeypatch)
 
 
 def test_a_thread_an_abort_could_not_stop_does_not_hold_the_exit(tmp_path):
-    """What an abort leaves running (engines.left_running) would keep the interpreter's
+    """What an abort leaves running (pool_engine.left_running) would keep the interpreter's
     exit waiting for ever (it joins every thread): the command says its line, then
     ends the process with its exit code."""
     code = ("import sys, threading\n"
-            "from pipeline import engines\n"
+            "from pipeline import pool_engine\n"
             "from pipeline.cli import main\n"
             "stuck = threading.Thread(target=threading.Event().wait)\n"  # not a daemon: joined at exit
             "stuck.start()\n"
-            "engines._LEFT_RUNNING.append(stuck)\n"
+            "pool_engine._LEFT_RUNNING.append(stuck)\n"
             "sys.exit(main([sys.argv[1], '--out', sys.argv[2]]))\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "missing.jsonl"), str(tmp_path / "out")],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -256,7 +256,7 @@ def test_a_ctrl_c_during_a_submission_is_raised_once_it_is_whole():
     no start-up data and printed "EOFError: Ran out of input" (the workers-starting
     Ctrl-C test, now and then). The handler Python would run is called mid-submission
     here, as it would be for a Ctrl-C arriving then."""
-    from pipeline.engines import PoolEngine
+    from pipeline.pool_engine import PoolEngine
     # Python's own handler, whatever this process inherited: a shell's background job
     # (cmd &) starts with SIGINT ignored, and then no handler raises anything
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
