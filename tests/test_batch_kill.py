@@ -22,9 +22,16 @@ def _committed_batches(out) -> int:
     return len(list(d.glob("run_id=*/part-*.parquet"))) if d.is_dir() else 0
 
 
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _run(args, **kw):
+    """run.py with SIGINT at its default, as a terminal's foreground job has it: a suite run
+    as a background job without job control (``cmd &`` in a script) hands its children
+    SIGINT ignored, and the Ctrl-C tests then waited out their 120 s."""
     return subprocess.Popen([sys.executable, str(ROOT / "run.py"), *map(str, args)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_sigint_default, **kw)
 
 
 def test_sigkill_mid_run_then_rerun_gives_exactly_once(tmp_path):
