@@ -11,6 +11,7 @@ import signal
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -19,6 +20,7 @@ from .engines import Result, Task, init_worker, process_task
 RECYCLE_AFTER = 12  # batches a pool worker runs before a fresh one replaces it (RSS stays flat)
 ABORT_SECONDS = 5.0  # each wait of an abort: for SIGTERM to end the workers, SIGKILL, the pool's thread
 CLOSE_SECONDS = 60.0  # a run's end: for the idle workers to exit when told to, before an abort
+WATCH_SECONDS = 5.0  # how often a run that waits for its batches checks that no worker died unnoticed
 
 
 class _HeldSigint:
@@ -116,13 +118,31 @@ class PoolEngine:
         for t in tasks:
             inflight.add(self._submit(t))
             if len(inflight) >= 2 * self.workers:
-                done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+                done, inflight = self._first_done(inflight)
                 for f in done:
                     yield f.result()
         while inflight:
-            done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+            done, inflight = self._first_done(inflight)
             for f in done:
                 yield f.result()
+
+    def _first_done(self, inflight: set) -> tuple[set, set]:
+        """The batches done first, waited for WATCH_SECONDS at a time; in between, a
+        worker that died unnoticed breaks the pool (BrokenProcessPool: E204).
+
+        The pool notices a dead worker only while its thread waits on the workers: one
+        killed (out of memory, kill -9) in the middle of writing a batch's result left
+        that thread reading the rest for ever (the pipe stays open: the driver holds its
+        write end) and the other workers waiting for the result lock it held, and the
+        run waited for ever, with no error and no progress."""
+        while True:
+            done, rest = wait(inflight, timeout=WATCH_SECONDS, return_when=FIRST_COMPLETED)
+            if done:
+                return done, rest
+            for p in list((self.pool._processes or {}).values()):
+                code = p.exitcode  # None while it runs; 0 for a worker replaced after RECYCLE_AFTER
+                if code:
+                    raise BrokenProcessPool(f"worker process {p.pid} ended ({_how_ended(code)})")
 
     def close(self) -> None:
         """Every batch is in: the idle workers are told to exit and waited for, up to
@@ -192,6 +212,16 @@ class _PoolParts:
     thread: threading.Thread | None
     procs: dict
     results: object
+
+
+def _how_ended(code: int) -> str:
+    """``killed by SIGKILL`` for exit code -9, ``exit code 1`` for 1."""
+    if code > 0:
+        return f"exit code {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:  # a real-time signal
+        return f"killed by signal {-code}"
 
 
 def _lock_free(pool, seconds: float) -> bool:

@@ -144,48 +144,67 @@ def _wchan_names_pipe_writes() -> bool:
         os.close(r)
 
 
-@pytest.mark.parametrize("worker", ["killed", "stopped"])
-def test_ctrl_c_with_a_worker_dead_or_hung_in_the_middle_of_its_result(tmp_path, worker):
-    """A worker that dies (or hangs) while writing a batch's result leaves the pool's
-    thread waiting for the rest of that result, and the driver's own end of the pipe
-    kept it open: Ctrl-C then waited for ever in the pool's shutdown, with the output
-    folder locked and the workers defunct (two drivers found 85 minutes after a Ctrl-C).
-    The abort is bounded now: exit 130 with its one line, the workers reaped, the run
-    recorded as interrupted.
-
-    The moment is made, not waited for: the driver is stopped (SIGSTOP, all its
-    threads), so a worker that finishes a batch blocks writing its result (20 articles'
-    tables, more than a pipe's 64 KB); that worker is killed or stopped, the driver
-    resumed (its pool thread reads the first 64 KB and waits for the rest), then Ctrl-C."""
+def _a_worker_caught_mid_result(proc, out, worker: str):
+    """Stop the driver (SIGSTOP: all its threads) until one of its workers blocks writing a
+    batch's result into the full pipe (20 articles' tables, more than a pipe's 64 KB),
+    then kill or stop that worker and resume the driver: its pool thread reads what the
+    pipe holds and waits for the rest, which never comes.  Returns the driver's workers."""
     import psutil
+    driver = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 240
+    while _committed_batches(out) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    workers = _workers(driver)
+    assert proc.poll() is None and len(workers) == 2, "the run finished before a worker could be caught"
+    victim = None
+    while victim is None and time.monotonic() < deadline:
+        driver.suspend()
+        wait_until = time.monotonic() + 10
+        while victim is None and time.monotonic() < wait_until:
+            victim = next((w for w in workers if _writing_into_a_full_pipe(w)), None)
+            time.sleep(0.01)
+        if victim is None:  # stopped while its workers waited for batches: again
+            driver.resume()
+            time.sleep(0.3)
+    assert victim is not None, "no worker came to write a result larger than the pipe"
+    victim.kill() if worker == "killed" else victim.suspend()
+    while victim.status() != (psutil.STATUS_ZOMBIE if worker == "killed" else psutil.STATUS_STOPPED):
+        time.sleep(0.01)  # a driver resumed before its worker had died found it dead at once
+    driver.resume()
+    return workers
+
+
+def _ended_cleanly(err: str, workers, out, status: str) -> None:
+    """No traceback, the workers reaped (not left defunct), the run recorded, the tables whole."""
+    import psutil
+    import sqlite3
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive
+    with sqlite3.connect(out / "_isnad" / "manifest.sqlite") as db:
+        assert [s for (s,) in db.execute("SELECT status FROM runs")] == [status]
+    assert_clean(out)
+
+
+def _caught_run(tmp_path):
     if not _wchan_names_pipe_writes():
         pytest.skip("/proc/PID/wchan does not name pipe writes on this kernel")
     src = write_jsonl(tmp_path / "feed.jsonl", articles(2 * N_DOCS))
     out = tmp_path / "out"
-    proc = _run([src, "--out", out, "--workers", "2", "--batch-size", "20"], start_new_session=True)
-    driver = psutil.Process(proc.pid)
+    return _run([src, "--out", out, "--workers", "2", "--batch-size", "20"], start_new_session=True), out
+
+
+def test_ctrl_c_with_a_worker_hung_in_the_middle_of_its_result(tmp_path):
+    """A worker that hangs (here: stopped) while writing a batch's result leaves the
+    pool's thread waiting for the rest of that result.  Ctrl-C then waited for ever in the
+    pool's shutdown: the abort's SIGTERM ended the worker in mid-result, and the driver's
+    own write end of the pipe kept it open — the output folder locked, the workers
+    defunct (two drivers found 85 minutes after a Ctrl-C).  The abort is bounded now:
+    exit 130 with its one line, the workers reaped, the run recorded as interrupted."""
+    proc, out = _caught_run(tmp_path)
     try:
-        deadline = time.monotonic() + 240
-        while _committed_batches(out) < 1 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        workers = _workers(driver)
-        assert proc.poll() is None and len(workers) == 2, "the run finished before it could be interrupted"
-        victim = None
-        while victim is None and time.monotonic() < deadline:
-            driver.suspend()
-            wait_until = time.monotonic() + 10
-            while victim is None and time.monotonic() < wait_until:
-                victim = next((w for w in workers if _writing_into_a_full_pipe(w)), None)
-                time.sleep(0.01)
-            if victim is None:  # stopped while its workers waited for batches: again
-                driver.resume()
-                time.sleep(0.3)
-        assert victim is not None, "no worker came to write a result larger than the pipe"
-        victim.kill() if worker == "killed" else victim.suspend()
-        while victim.status() != (psutil.STATUS_ZOMBIE if worker == "killed" else psutil.STATUS_STOPPED):
-            time.sleep(0.01)  # the driver resumed before its worker had died found it dead, not stuck (E204)
-        driver.resume()
-        time.sleep(1)  # the pool's thread reads what the pipe holds and waits for the rest
+        workers = _a_worker_caught_mid_result(proc, out, "stopped")
+        time.sleep(1)
         assert proc.poll() is None, proc.stderr.read().decode()
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=120)  # for ever before; well under a second now
@@ -195,14 +214,29 @@ def test_ctrl_c_with_a_worker_dead_or_hung_in_the_middle_of_its_result(tmp_path,
             proc.wait()
     err = err.decode()
     assert proc.returncode == 130, err
-    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert err.strip().splitlines()[-1] == "isnad: interrupted; committed batches are kept, the next run resumes"
-    _, alive = psutil.wait_procs(workers, timeout=10)
-    assert not alive  # reaped by the driver, not left defunct
-    import sqlite3
-    with sqlite3.connect(out / "_isnad" / "manifest.sqlite") as db:
-        assert [s for (s,) in db.execute("SELECT status FROM runs")] == ["interrupted"]
-    assert_clean(out)
+    _ended_cleanly(err, workers, out, "interrupted")
+
+
+def test_a_worker_killed_in_the_middle_of_its_result_ends_the_run_with_e204(tmp_path):
+    """A worker killed (out of memory, kill -9) while writing a batch's result: the pool's
+    thread waited for the rest for ever, the other worker for the result lock the dead
+    one held, and the run for its batches — no error, no progress, for ever (45 s
+    observed before this test, then stopped).  The engine now checks every WATCH_SECONDS
+    that no worker died unnoticed: E204, exit 1, and the bounded abort."""
+    from pipeline.cli import EXIT_FAILED
+    proc, out = _caught_run(tmp_path)
+    try:
+        workers = _a_worker_caught_mid_result(proc, out, "killed")
+        _, err = proc.communicate(timeout=120)  # WATCH_SECONDS (5) and the abort
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    err = err.decode()
+    assert proc.returncode == EXIT_FAILED, err
+    assert "[E204]" in err and "killed by SIGKILL" in err, err
+    _ended_cleanly(err, workers, out, "failed")
 
 
 def _deaf_to_sigterm(ready) -> None:
