@@ -42,6 +42,8 @@ QAD = {"قد", "وقد", "فقد", "لقد", "ولقد"}
 DEMONSTRATIVES = {"ذلك", "هذا", "هذه", "ذاك", "تلك"}
 # a topic: أما X ف… (the subject comes first, the verb after ف)
 TOPIC = {"اما", "واما"}
+# words that go on a person's name before a definite word (عبد الرحمن، ابو الغيط، بن الوليد)
+NAME_PARTS = {"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ال", "ذو", "ام"}
 # clause-initial words that are not verbs even though they are indefinite
 NOT_VERBS = {"هذا", "هذه", "ذلك", "تلك", "هناك", "هنا", "وهذا", "وهذه", "وذلك", "وهناك", "كل", "وكل", "بعض",
              "وبعض", "غير", "اكثر", "اقل", "نحو", "حوالي", "قرابه", "منها", "منه", "ومنها", "ومنه", "لكن",
@@ -197,6 +199,16 @@ class SubjectFinder:
         if ent is not None and ent.end_word <= last and (not definite(forms[ent.end_word]) or self._object_after_name(
                 forms[ent.end_word])):
             return sp[0], words.ends[ent.end_word - 1]
+        # a less sure name of two words or more followed by a construct (an indefinite noun,
+        # then a definite one) ends there too: a full name goes on with a name, not with the
+        # noun of a construct (حدد الشاب خالد الغامدي [دور المزمار]); عبد/أبو + ال… are names
+        # (خالد عبد الرحمن); one word may be a name cut short (ماريو [جوتزه] الفائز)
+        ent = names.first_in(i, last + 1) if names is not None and ent is None else None
+        if ent is not None and ent.end_word - ent.start_word >= 2 and ent.end_word + 1 <= last:
+            f, g = forms[ent.end_word], forms[ent.end_word + 1]
+            if not definite(f) and definite(g) and f not in NAME_PARTS and f not in self.lex.first_names \
+                    and not self._person_word(f):
+                return sp[0], words.ends[ent.end_word - 1]
         return sp
 
     def _to_name(self, words: Words, sp: tuple[int, int], hi: int) -> tuple[int, int]:
