@@ -14,11 +14,10 @@ from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
 from .model import Cue, ext
-from .words import Words, bare, strip_conj
+from .words import NAME_PARTICLES, Words, bare, strip_conj
 
 
 # name particles: a cue-looking word after them is part of a name (علي بن أبي طالب)
-NAME_PARTICLES = {"بن", "ابن", "ابو", "ابي", "عبد", "ام", "بنت"}
 RELATIVE = {"ما", "مما", "بما", "فيما"}
 # a finite verb never follows a preposition: the same letters there are a verbal noun
 PREPOSITIONS = {"في", "من", "عن", "الي", "علي", "حول", "خلال", "اثناء", "عند", "لدي"}

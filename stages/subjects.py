@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from .lexicon import is_governed_prep
 from .spanindex import SpanSet
 from .speakers_np import KAANA
-from .words import Words, definite, strip_conj
+from .words import NAME_PARTICLES, Words, definite, strip_conj
 
 # words after which a verb opens a clause: ثم أضاف، كما أكد، وقد أشاد، حيث قال، بعدما وصل
 CLAUSE_OPENERS = {"ثم", "كما", "وقد", "قد", "فقد", "لقد", "حيث", "بعدما", "عندما", "حينما", "فيما", "بينما",
@@ -43,7 +43,7 @@ DEMONSTRATIVES = {"ذلك", "هذا", "هذه", "ذاك", "تلك"}
 # a topic: أما X ف… (the subject comes first, the verb after ف)
 TOPIC = {"اما", "واما"}
 # words that go on a person's name before a definite word (عبد الرحمن، ابو الغيط، بن الوليد)
-NAME_PARTS = {"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ال", "ذو", "ام"}
+NAME_PARTS = NAME_PARTICLES | {"ابا", "ال", "ذو"}
 # clause-initial words that are not verbs even though they are indefinite
 NOT_VERBS = {"هذا", "هذه", "ذلك", "تلك", "هناك", "هنا", "وهذا", "وهذه", "وذلك", "وهناك", "كل", "وكل", "بعض",
              "وبعض", "غير", "اكثر", "اقل", "نحو", "حوالي", "قرابه", "منها", "منه", "ومنها", "ومنه", "لكن",

@@ -18,6 +18,9 @@ _WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")
 # Clitics that attach to the front of a word: و (and), ف (so), ب (with), ل (to),
 # ك (like).  The article ال is kept: it tells definite noun phrases apart.
 CONJ = ("و", "ف")
+# words that stand inside a person's name before another part of it (علي بن أبي طالب،
+# خالد عبد الرحمن): read by the cue finder and the subject finder
+NAME_PARTICLES = frozenset(("بن", "ابن", "ابو", "ابي", "عبد", "ام", "بنت"))
 
 
 @dataclass(slots=True)
