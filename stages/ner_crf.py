@@ -106,17 +106,6 @@ class CRF:
                 v += w
         return v
 
-    def vectors(self, groups: list[list[str]]) -> np.ndarray:
-        """``vector`` of each list of attributes (groups × labels), in one gather."""
-        get = self.rows.get
-        idx: list[int] = []
-        starts: list[int] = []
-        for attrs in groups:
-            starts.append(len(idx))
-            idx.append(0)  # every group has a row, so no segment is empty
-            idx.extend(filter(None, map(get, attrs)))  # rows start at 1: drops the unknown (None)
-        return np.add.reduceat(self.matrix[idx], starts, axis=0)
-
     def span_prob(self, xs: list, a: int, b: int, z: list[int]) -> float:
         """P(words a..b-1 of the sequence with label scores ``xs`` carry labels ``z`` and
         word b does not continue them), under the CRF over ``xs`` alone."""
