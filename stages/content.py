@@ -163,6 +163,7 @@ class _Ctx(Bounds, OtherForms, Frame, Indexed):
         self.mark_at = {m.open_at: m for m in speech}
         # word offsets where a non-"according" cue starts: the frame of one cue ends there
         self.cue_starts = {c.start for c in cues if c.kind != "according"}
+        self.cue_starts_sorted = sorted(self.cue_starts)
         self.speech_opens = {m.open_at for m in speech}
         self.sents: list[tuple[int, int]] = []
         self.cue_sents: set[int] = set()

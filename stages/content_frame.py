@@ -8,6 +8,8 @@ context (:class:`stages.content._Ctx`), split out of ``stages/content.py``::
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from .content_forms import ADVERBS, LEADING_SKIP
 from .lexicon import governs_b, is_governed_prep
 from .model import Cue, Mark, Quote
@@ -191,6 +193,11 @@ class Frame:
         while j <= limit:
             stop = j >= limit or j >= n or words.starts[j] >= e
             gap_end = e if stop else words.starts[j]
+            if j >= limit and j < n and words.starts[j] < e:
+                # 30 words read and no opener: the rest of the sentence is searched for a colon
+                # or a mark, but not past the next cue, whose opener it is (ووصف الرحبي الوضع …
+                # [40 words] …، وأضاف: "…": the colon is وأضاف's)
+                gap_end = self._next_cue_start(prev_end, e)
             term_end = None
             # an opening speech mark in the gap: direct quote (قال: «…» / قال “…”)
             for pos in self.opener_positions(prev_end, gap_end, j - j0 <= 6 or cue.lemma == "قال"):
@@ -274,6 +281,20 @@ class Frame:
             prev_end = words.ends[j]
             j += 1
         return None
+
+    def _next_cue_start(self, a: int, e: int) -> int:
+        """The start of the first cue at or after offset ``a`` that can open a content of its
+        own (not one in a relative clause: التي تحدثت), or ``e``."""
+        starts, words = self.cue_starts_sorted, self.words
+        k0 = bisect_left(starts, a)
+        for k in range(k0, min(len(starts), k0 + 8)):  # (bounded: a run of التي قال … stays linear)
+            c = starts[k]
+            if c >= e:
+                break
+            j = words.first_at_or_after(c)
+            if not (j > 0 and words.forms[j - 1] in ("التي", "الذي", "الذين")):
+                return c
+        return e
 
     def _name_in_frame(self, m: Mark, e: int) -> bool:
         """وأوضح المشرف على الفعاليات «تلي ماتش» بدر الذربان أن …، وأكد بالمر في البيان

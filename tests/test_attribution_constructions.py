@@ -388,6 +388,14 @@ CASES = [
          "المدرب", "وواصل", "الدوري الممتاز بطولة مختلفة وهناك ضغط أعلى", "direct"),
     Case("neg-wasala-carried-on", "وواصلت القوات تقدمها نحو المدينة أمس وسط اشتباكات متقطعة.", None, None, None),
     Case("neg-tawasul-noun", "وكان الشهيد على تواصل مع أسرته حتى الساعة الثانية صباحا.", None, None, None),
+    # past the 30 words a frame is read, the rest of a long sentence is searched for a
+    # colon, but not past the next cue: the colon after وأضاف is وأضاف's, not ووصف's
+    Case("long-object-colon-belongs-to-next-cue",
+         "ووصف الرحبي الوضع الإعلامي داخل اليمن بالكارثي تحت وطأة المليشيات الانقلابية التي شرعت في "
+         "إغلاق أكثر من 40 موقعاً إلكترونياً كان يستخدمها الكثير من الإعلاميين والصحفيين، وواصلت "
+         "مطاردتهم حتى على مستوى مواقع التواصل الاجتماعي، في محاولة لقمع كل من ينشط في فضح "
+         "انتهاكاتهم، وأضاف :\"تم ارتكاب جرائم بحق الإعلاميين اليمنيين في ظل صمت\".",
+         "الرحبي", "وأضاف", "تم ارتكاب جرائم بحق الإعلاميين اليمنيين في ظل صمت", "direct"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
