@@ -8,6 +8,7 @@ import re
 
 from .model import Cue, Quote
 from .spanindex import alpha_tokens_after, alpha_tokens_before
+from .words import strip_conj
 
 LEADING_SKIP = ("و", "ف")
 ADVERBS = {"بشده", "وبشده", "مجددا", "ايضا", "كذلك", "اليوم", "امس", "مؤخرا", "موخرا", "بدوره", "بدورها",
@@ -148,6 +149,12 @@ class OtherForms:
             kc = words.first_at_or_after(cue.start)
             finite = cue.lemma in self.lex.pronoun_object and words.forms[kc].endswith(("ه", "ها", "هم")) and \
                 not words.orig_ends_with(kc, "ة")
+            if cue.kind == "participle" and sp is not None and f0 not in self.lex.titles \
+                    and strip_conj(f0) not in self.lex.pronouns:
+                # a participle has its subject after it only as a title or an honorific
+                # (مؤكدا وزير الدفاع الأمريكي حرص …، مؤكداً سموه …): any other noun phrase
+                # opens its object (داعيا الوسائل الإعلامية …، نافيا تقريرا أوردته صحيفة …)
+                sp, j = None, j0
             if sp is None and not conj and not finite and cue.kind != "participle" and \
                     self._prev_word(cue.start) not in ("لم", "ولم", "كما", "لن", "ولن"):
                 return None  # أرجو وصف علاج …: a verbal noun with no speaker, not a report

@@ -226,7 +226,8 @@ class NounPhrases(MentionWords):
                     break
                 if fa == "عن" and a < i and (self.is_source_word(words.forms[a + 1]) or self.named(words, a + 1)):
                     return words.starts[a + 1], words.ends[i]
-        if words.forms[i] in _TALK and i > 0:
+        if words.forms[i] in _TALK and i > 0 and not (words.forms[i] == "حديثه" and words.orig_ends_with(i, "ة")):
+            # (حديثة, folded like حديثه "his talk", is "new": دراسة حديثة تؤكد)
             i -= 1  # واختتم الحمد [حديثه] بقوله: …، ألقى الجروان [كلمة] أعرب فيها: the talk, not the speaker
         if words.forms[i] in ("قد", "لقد") and i > 0:
             # وكانت [نقابة الصحفيين اليمنيين] قد أدانت …: كان + subject + قد + verb
@@ -275,9 +276,15 @@ class NounPhrases(MentionWords):
                 break
             k -= 1
         if head is not None:
+            obj = self._document_object(words, first, i, cue_start)
+            if obj is not None:
+                return obj
             start = head
-            # take the noun phrase from its head: دراسة بريطانية، الدول الضامنة
-            while start > first and (self.is_source_word(words.forms[start - 1]) or words.forms[start - 1] in lex.first_names):
+            # take the noun phrase from its head: دراسة بريطانية، الدول الضامنة — but not
+            # back over a definite noun before an indefinite document (نشرت [الصحيفة] دراسة
+            # حديثة تؤكد أن: the paper is the verb's subject, the study the speaker)
+            while start > first and (self.is_source_word(words.forms[start - 1]) or words.forms[start - 1] in lex.first_names) \
+                    and not (definite(words.forms[start - 1]) and self._indefinite_document(words, start, i)):
                 start -= 1
             # a conjunction + verb inside starts a new clause: فنانه [فراح] جمهور … يقول
             for t in range(start + 1, i + 1):

@@ -80,6 +80,8 @@ class MentionWords:
             # the oblique plural: الباحثين = الباحثون، مسؤولين = مسؤولون
             if v.endswith("ين") and len(v) > 5 and (v[:-2] + "ون" in heads or "ال" + v[:-2] + "ون" in heads):
                 return True
+        if w.endswith("ا") and w[:-1] in lex.documents and not definite(w):
+            return True  # أصدرت الوزارة [بيانا]، نشرت [تقريرا] يؤكد: a document in the accusative
         if len(w) > 4 and w.startswith(("عبد", "ابو")):
             return True  # عبدالوهاب، أبوبكر: compound first names the list need not hold
         # a preposition clitic before an indefinite head: لبيان تحليلي، بوزارة الصحة
@@ -155,3 +157,28 @@ class MentionWords:
                 break
             end += 1
         return " ".join(surface[start:end])
+
+    def _indefinite_document(self, words: Words, k: int, i: int) -> bool:
+        """Word ``k`` is an indefinite document noun heading its own noun phrase (no
+        definite genitive after it: دراسة حديثة، تقريرا), up to word ``i``."""
+        f = words.forms[k]
+        noun = f[:-1] if f.endswith("ا") and f[:-1] in self.lex.documents else f
+        return (noun in self.lex.documents and not definite(noun)
+                and (k == i or not definite(words.forms[k + 1])))
+
+    def _document_object(self, words: Words, first: int, i: int, cue_start: int) -> tuple[int, int] | None:
+        """أصدر [الاتحاد] بيانا أعلن فيه …، نشرت وزارة العدل [تقريرا] كشف عن …: a subject,
+        then an indefinite document in the accusative right before the cue. With فيه/فيها
+        after the cue the document is where the subject said it (the subject speaks);
+        without, the document itself says it. None when the mention is not so."""
+        f = words.forms[i]
+        if i <= first or not (f.endswith("ا") and f[:-1] in self.lex.documents):
+            return None
+        subj = next((k for k in range(i - 1, first - 1, -1) if self.is_source_word(words.forms[k])
+                     or self.lex.match_agency(words.forms, k)), None)
+        if subj is None or not any(definite(words.forms[t]) for t in range(subj, i)):
+            return None
+        k = words.first_at_or_after(cue_start)
+        if k + 1 < len(words) and words.forms[k + 1] in ("فيه", "فيها"):
+            return words.starts[subj], words.ends[i - 1]
+        return words.starts[i], words.ends[i]

@@ -407,6 +407,21 @@ CASES = [
     Case("unlisted-name-not-a-time",
          "وقال المسؤول في الوزارة يوم أمس إن المشروع تأخر بسبب التمويل.",
          "المسؤول", "وقال", "المشروع تأخر بسبب التمويل", exact=True),
+    # a definite subject, then an indefinite document before the cue: the document speaks,
+    # unless فيه/فيها after the cue makes it where the subject said it
+    Case("indefinite-study-after-its-publisher",
+         "نشرت الصحيفة دراسة حديثة تؤكد أن النوم المبكر مفيد للصحة.",
+         "دراسة حديثة", "تؤكد", "النوم المبكر مفيد للصحة", exact=True),
+    Case("accusative-report-speaks",
+         "وأصدرت وزارة العدل تقريرا كشف عن ممارسات عنصرية داخل الشرطة.",
+         "تقريرا", "كشف", "ممارسات عنصرية داخل الشرطة", exact=True),
+    Case("accusative-statement-fihi-subject-speaks",
+         "وأصدرت اللجنة بيانا أكدت فيه أنها جمعت معلومات من عدة مصادر.",
+         "اللجنة", "أكدت", "جمعت معلومات من عدة مصادر", exact=True),
+    # after a participle a noun phrase that is no title or honorific is its object
+    Case("participle-object-is-not-its-subject",
+         "وأبدى المدرب سعادته بالحياة في جدة، واصفا المدينة بالرائعة رغم حرارة الأجواء.",
+         "المدرب", "واصفا", "المدينة بالرائعة رغم حرارة الأجواء"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
