@@ -32,10 +32,6 @@ _EVENT_WORDS = {"خلال", "اثناء", "عقب", "بعد", "قبل", "مع", 
                 "زيارته", "لقايها", "استقبالها", "زيارتها"}
 
 
-# times that follow a definite noun without ال (في الرياض يوم أمس، في الوزارة صباح اليوم)
-_TIME_WORDS = {"يوم", "ظهر", "عصر", "فجر", "ليله", "ليل", "نهار", "منتصف", "مطلع", "اواخر", "اوايل", "غداه", "عشيه"}
-
-
 class Frame:
     """Frame checks and the opener search (methods of the content context)."""
 
@@ -179,7 +175,7 @@ class Frame:
                 name_at = t
                 break
         if name_at is None:
-            name_at = self._unlisted_name(j, j_end)
+            name_at = self.np.unlisted_name(words, j, j_end)
         if name_at is None or name_at == j:
             return sp
         last = j_end - 1
@@ -287,37 +283,6 @@ class Frame:
             prev_end = words.ends[j]
             j += 1
         return None
-
-    def _unlisted_name(self, j: int, j_end: int) -> int | None:
-        """القيادي في [المقاومة] شلال علي شايع إلى أن: after a title's place or body (a
-        preposition and a definite noun), two to four indefinite words running to the opener
-        are a name neither the lexicon nor the recogniser knows. A definite noun takes only
-        definite adjectives, so an indefinite word after it starts something new: here the
-        name (a proper noun has no ال), or an adverb or time (سابقا، يوم أمس), which are
-        left out. Returns the name's first word, or None."""
-        words, lex = self.words, self.lex
-        f0 = words.forms[j]
-        if not (f0 == "في" or f0.startswith(("بال", "لل"))) or (j and words.forms[j - 1] in lex.pronouns):
-            return None  # (ودعا سموه في اتصال هاتفي المولى عز وجل أن: a pronoun has no name after it)
-        d = max((t for t in range(j, j_end) if definite(words.forms[t])), default=None)
-        if d is None or not 2 <= j_end - d - 1 <= 4:
-            return None
-        if words.forms[d] == "الله":
-            return None  # ودعت دائرة الإفتاء في الأردن الله عز وجل أن: a prayer
-        if not all(words.text[words.ends[t]:words.starts[t + 1]].isspace() for t in range(d, j_end - 1)):
-            return None  # only spaces between the words (… موقعها الإلكتروني www.sfda.gov.sa أن)
-        for t in range(d + 1, j_end):
-            f = words.forms[t]
-            # (a preposition starts a place or a medium: … في تقريره الشهري في فرانكفورت; و a
-            # second phrase: عز وجل; علي inside a name is the name, folded like على)
-            if (f in lex.boundaries and not (f == "علي" and t > d + 1)) or (f[0] == "و" and f not in lex.first_names):
-                return None
-            if (definite(f) or f in ADVERBS or f in _TIME_WORDS or f in lex.titles or f in lex.pronouns
-                    or not f.isalpha() or not "\u0620" <= f[0] <= "\u064a" or len(f) < 2
-                    or (f.endswith("ا") and f not in lex.first_names)
-                    or (f[0] == "ل" and (f[1:] in lex.media_heads or lex.match_agency(words.forms, t) is not None))):
-                return None  # (… في البرلمان الإيراني لوكالة فارس نيوز: the outlet spoken to)
-        return d + 1
 
     def _next_cue_start(self, a: int, e: int) -> int:
         """The start of the first cue at or after offset ``a`` that can open a content of its

@@ -11,6 +11,7 @@ split out of ``stages/speakers_np.py``.
 """
 from __future__ import annotations
 
+from .content_forms import ADVERBS
 from .lexicon import Lexicon
 from .words import Words, bare, definite, strip_conj
 
@@ -19,6 +20,12 @@ NAMED_MIN_PROB = 0.5  # a recognised name this sure makes a mention a source
 # words that govern the noun after them, which then cannot be a subject
 GOVERNING = {"في", "من", "الي", "علي", "عن", "مع", "خارج", "داخل", "حول", "ضد", "لدي", "عند", "نحو", "تجاه",
              "فوق", "تحت", "امام", "خلف", "بعد", "قبل", "منذ", "بين", "عبر", "ضمن", "لصالح", "بحق", "بشان"}
+
+
+# times that follow a definite noun without ال (في الرياض يوم أمس، في الوزارة صباح اليوم)
+_TIME_WORDS = {"يوم", "ظهر", "عصر", "فجر", "ليله", "ليل", "نهار", "منتصف", "مطلع", "اواخر", "اوايل", "غداه", "عشيه"}
+# accusative adverbs between a title's place and the name (وزيرة حقوق الإنسان في اليمن سابقاً حورية مشهور)
+_TITLE_ADVERBS = {"سابقا", "حاليا", "انذاك", "سابق"}
 
 
 class MentionWords:
@@ -182,3 +189,39 @@ class MentionWords:
         if k + 1 < len(words) and words.forms[k + 1] in ("فيه", "فيها"):
             return words.starts[subj], words.ends[i - 1]
         return words.starts[i], words.ends[i]
+
+    def unlisted_name(self, words: Words, j: int, j_end: int) -> int | None:
+        """القيادي في [المقاومة] شلال علي شايع إلى أن، وزيرة حقوق الإنسان في [اليمن] سابقاً
+        حورية مشهور قائلة: after a title's place or body (a preposition at word ``j`` and a
+        definite noun), two to four indefinite words running to word ``j_end`` (the opener
+        or the cue) are a name neither the lexicon nor the recogniser knows. A definite noun
+        takes only definite adjectives, so an indefinite word after it starts something new:
+        here the name (a proper noun has no ال), or an adverb or a time (يوم أمس), which are
+        left out. Returns the name's first word, or None."""
+        lex = self.lex
+        forms = words.forms
+        f0 = forms[j]
+        if not (f0 == "في" or f0.startswith(("بال", "لل"))) or (j and forms[j - 1] in lex.pronouns):
+            return None  # (ودعا سموه في اتصال هاتفي المولى عز وجل أن: a pronoun has no name after it)
+        d = max((t for t in range(j, j_end) if definite(forms[t])), default=None)
+        if d is None or forms[d] == "الله":
+            return None  # ودعت دائرة الإفتاء في الأردن الله عز وجل أن: a prayer
+        a = d + 1
+        while a < j_end and forms[a] in _TITLE_ADVERBS:
+            a += 1
+        if not 2 <= j_end - a <= 4:
+            return None
+        if not all(words.text[words.ends[t]:words.starts[t + 1]].isspace() for t in range(d, j_end - 1)):
+            return None  # only spaces between the words (… موقعها الإلكتروني www.sfda.gov.sa أن)
+        for t in range(a, j_end):
+            f = forms[t]
+            # (a preposition starts a place or a medium: … في تقريره الشهري في فرانكفورت; و a
+            # second phrase: عز وجل; علي inside a name is the name, folded like على)
+            if (f in lex.boundaries and not (f == "علي" and t > a)) or (f[0] == "و" and f not in lex.first_names):
+                return None
+            if (definite(f) or f in ADVERBS or f in _TIME_WORDS or f in lex.titles or f in lex.pronouns
+                    or not f.isalpha() or not "\u0620" <= f[0] <= "\u064a" or len(f) < 2
+                    or (f.endswith("ا") and f not in lex.first_names)
+                    or (f[0] == "ل" and (f[1:] in lex.media_heads or lex.match_agency(forms, t) is not None))):
+                return None  # (… في البرلمان الإيراني لوكالة فارس نيوز: the outlet spoken to)
+        return a

@@ -147,7 +147,7 @@ class SubjectFinder:
                 j += 1  # أوضح ذلك المتحدث الرسمي للسجون …: the object comes first
             sp = self.np.mention(words, j, n, min(hi, sent_end(st)))
             if sp is not None:
-                sp = self._trim(words, self._to_name(words, sp, hi))
+                sp = self._to_unlisted_name(words, sp, hi) or self._trim(words, self._to_name(words, sp, hi))
             if sp is None or sp[1] > hi:
                 i += 1
                 continue
@@ -211,14 +211,30 @@ class SubjectFinder:
                 return sp[0], words.ends[ent.end_word - 1]
         return sp
 
+    def _to_unlisted_name(self, words: Words, sp: tuple[int, int], hi: int) -> tuple[int, int] | None:
+        """A name no lexicon lists, running on to the cue after the title's place, which
+        the mention may hold already (غردت وزيرة حقوق الإنسان في اليمن سابقاً [حورية مشهور]
+        قائلة): the whole mention, or None. Not trimmed after: سابقاً is no object here."""
+        j = words.first_at_or_after(sp[1])
+        k = words.first_at_or_after(hi)  # the cue
+        if j > k or any(ch in "،,:؛.()«»“”\"" for ch in words.text[sp[0]:hi]):
+            return None
+        j0 = words.first_at_or_after(sp[0])
+        p = next((t for t in range(min(j, k - 1), max(j0, j - 4) - 1, -1) if words.forms[t] == "في"), None)
+        if p is None or k - p > 10 or self.np.unlisted_name(words, p, k) is None:
+            return None
+        return sp[0], words.ends[k - 1]
+
     def _to_name(self, words: Words, sp: tuple[int, int], hi: int) -> tuple[int, int]:
         """A title cut at في/بـ + place goes on to the person's name that the recogniser
         finds a few words on (غردت [وزيرة حقوق الإنسان] في اليمن سابقاً [حورية مشهور] قائلة)."""
         j = words.first_at_or_after(sp[1])
         n = len(words)
-        if j >= n or words.starts[j] >= hi or words.forms[j] != "في" or words.names is None:
+        if j >= n or words.starts[j] >= hi:
             return sp
         if any(ch in "،,:؛.()«»“”\"" for ch in words.text[sp[1]:words.starts[j]]):
+            return sp
+        if words.forms[j] != "في" or words.names is None:
             return sp
         ent = words.names.first_in(j + 1, min(n, j + 5), min_prob=SURE_NAME)
         if ent is None or words.ends[ent.end_word - 1] > hi or \

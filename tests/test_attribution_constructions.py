@@ -422,6 +422,10 @@ CASES = [
     Case("participle-object-is-not-its-subject",
          "وأبدى المدرب سعادته بالحياة في جدة، واصفا المدينة بالرائعة رغم حرارة الأجواء.",
          "المدرب", "واصفا", "المدينة بالرائعة رغم حرارة الأجواء"),
+    # the same unlisted name after an adverb, in a narration subject before a participle
+    Case("unlisted-name-in-narration-subject",
+         "وفي هذا السياق؛ غردت وزيرة حقوق الإنسان في اليمن سابقاً حورية مشهور قائلة: \"وصول نائب الرئيس إلى عدن له دلائل قوية\".",
+         "حورية مشهور", "قائلة", "وصول نائب الرئيس إلى عدن له دلائل قوية", "direct"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
