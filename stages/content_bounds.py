@@ -132,7 +132,9 @@ class Bounds:
                  or (c.kind == "verb" and pw in NEW_CLAUSE)
                  or (c.kind == "verb" and pw in NEGATIONS and (comma or pw[:1] == "و"))
                  or (c.kind == "verb" and c.imperfect and self._has_conj(w) and self._opens_soon(c))
-                 or (c.kind == "according" and (comma or w[:1] in LEADING_SKIP))
+                 # (not right after a complementiser: وجاء في البيان أنه واستنادا إلى المادة 78
+                 # من الدستور، فقد تقرر …: the phrase opens the reported clause itself)
+                 or (c.kind == "according" and (comma or w[:1] in LEADING_SKIP) and pw not in self.lex.complementisers)
                  or (c.kind == "noun" and w.startswith("ب"))
                  or c.kind == "document" and comma)
         if not opens and c.kind == "document":

@@ -212,7 +212,10 @@ class OtherForms:
         # the words with letters before the phrase (the last two tell "at most one")
         lead_words = alpha_tokens_before(text, s, cue.start, 2)
         after_spk = words.first_at_or_after(sp[1])
-        if len(lead_words) <= 1 and all(w.strip("،,") in ("و", "ف", "") or len(w) < 2 for w in lead_words):
+        after_comp = words.forms[words.last_before(cue.start)] in lex.complementisers and \
+            self._sourceish(sp)  # (يذكر أنه ووفقا للتوجيهات الكريمة: no source)
+        if after_comp or len(lead_words) <= 1 and all(w.strip("،,") in ("و", "ف", "") or len(w) < 2 for w in lead_words):
+            # (… إلا أنه بحسب عدد من المصادر فإن …: after a complementiser the phrase opens the clause)
             # phrase first: content after the speaker region (after a comma / فإن / أن)
             j = after_spk
             while j < n and words.starts[j] < e:

@@ -426,6 +426,17 @@ CASES = [
     Case("unlisted-name-in-narration-subject",
          "وفي هذا السياق؛ غردت وزيرة حقوق الإنسان في اليمن سابقاً حورية مشهور قائلة: \"وصول نائب الرئيس إلى عدن له دلائل قوية\".",
          "حورية مشهور", "قائلة", "وصول نائب الرئيس إلى عدن له دلائل قوية", "direct"),
+    # an according phrase right after a complementiser opens the reported clause: it does
+    # not end the verb's (or document's) content, and the words before it are no claim
+    Case("according-after-complementiser-stays-in-content",
+         "وجاء في البيان المنشور على الموقع الرسمي لمكتب العبادي أنه واستنادا الى المادة 78 من الدستور، فقد تقرر إجراء تقليص شامل.",
+         "البيان", "وجاء في", "واستنادا الى المادة 78 من الدستور، فقد تقرر إجراء تقليص شامل"),
+    Case("according-after-complementiser-frame-is-no-claim",
+         "وقال الوزير إنه وبحسب التقديرات الأولية فإن الخسائر كبيرة.",
+         "الوزير", "وقال", "وبحسب التقديرات الأولية فإن الخسائر كبيرة"),
+    Case("according-after-complementiser-alone",
+         "نجحت عملية الإنقاذ في انتشال 25 جثة، إلا أنه بحسب عدد من المصادر كان المركب يقل أكثر من 600 شخص.",
+         "عدد من المصادر", "بحسب", "المركب يقل أكثر من 600 شخص"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
