@@ -31,7 +31,7 @@ from .content_forms import OtherForms, subhead_quotes, trim as _trim
 from .content_frame import Frame
 from .spanindex import Indexed, SpeechMarks
 from .speakers_np import NounPhrases
-from .words import Words, definite, strip_conj
+from .words import RELATIVES, Words, definite, strip_conj
 
 PUNCT_STOP = set("،,:؛;()[]")
 NEGATIONS = {"لم", "ولم", "لن", "ولن", "لا", "ولا", "ما", "وما", "فلم", "فلا"}
@@ -254,7 +254,7 @@ class _Ctx(Bounds, OtherForms, Frame, Indexed):
         j0 = words.first_at_or_after(cue.word_end)
         cue_word = text[cue.start:cue.word_end]
         # in a relative clause (الشركات التي أعلنت عن نتائجها) only a complementiser makes a report
-        relative = self._prev_word(cue.start) in ("التي", "الذي", "الذين")
+        relative = strip_conj(self._prev_word(cue.start)) in RELATIVES
         strict = self._is_strict(cue, cue_word) or relative
         conj = self._has_conj(cue_word)
         # the speaker: after the verb (VSO), before it (SVO: الوزير قال، أن خاشقجي طالب),

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from .content_forms import ADVERBS, LEADING_SKIP
 from .lexicon import governs_b, is_governed_prep
 from .model import Cue, Mark, Quote
-from .words import definite, strip_conj
+from .words import RELATIVES, definite, strip_conj
 
 # quantities in the accusative, objects of a verb and never its subject (names such as
 # أوباما، رواندا also end in ا: only these words)
@@ -236,7 +236,7 @@ class Frame:
             if stop:
                 break
             if words.starts[j] in self.cue_starts and words.starts[j] != cue.start and \
-                    not (j > 0 and words.forms[j - 1] in ("التي", "الذي", "الذين")):
+                    not (j > 0 and strip_conj(words.forms[j - 1]) in RELATIVES):
                 # the next cue starts: this one opened no content (a cue in a relative clause
                 # is not next: وأوضحت المرأة، التي [تحدثت] إلى “لايف نيوز”، أنها …)
                 break
@@ -294,7 +294,7 @@ class Frame:
             if c >= e:
                 break
             j = words.first_at_or_after(c)
-            if not (j > 0 and words.forms[j - 1] in ("التي", "الذي", "الذين")):
+            if not (j > 0 and strip_conj(words.forms[j - 1]) in RELATIVES):
                 return c
         return e
 

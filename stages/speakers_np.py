@@ -17,7 +17,7 @@ import re
 
 from .lexicon import governs_b
 from .speakers_np_words import GOVERNING, NAMED_MIN_PROB, PARTICLES, MentionWords
-from .words import Words, bare, definite, strip_conj
+from .words import RELATIVES, Words, bare, definite, strip_conj
 
 STOP_GAP = set("،,:؛;()[]«»“”\"'.!؟?")
 # prepositions that belong to the head before them: عدد من، المشرف على، المتحدث باسم
@@ -242,7 +242,7 @@ class NounPhrases(MentionWords):
                     self.is_source_word(words.forms[k + 1]) or self.named(words, k + 1):
                 return words.starts[k + 1], words.ends[i - 1]
             i -= 1
-        if words.forms[i] in ("الذي", "التي", "الذين", "اللذان", "اللتان") and i > 0:
+        if strip_conj(words.forms[i]) in RELATIVES and i > 0:
             # السفير أسامة نقلي الذي أكد أن: the speaker is the noun the relative refers to —
             # unless the verb's object pronoun refers to it (العاملين الذين [وصفهم] بأنهم …:
             # they are described, the describer is the narration's subject)

@@ -21,6 +21,8 @@ CONJ = ("و", "ف")
 # words that stand inside a person's name before another part of it (علي بن أبي طالب،
 # خالد عبد الرحمن): read by the cue finder and the subject finder
 NAME_PARTICLES = frozenset(("بن", "ابن", "ابو", "ابي", "عبد", "ام", "بنت"))
+# relative pronouns (folded), also after و: السفير أسامة نقلي [والذي] أكد أن …
+RELATIVES = frozenset(("الذي", "التي", "الذين", "اللذان", "اللتان"))
 
 
 @dataclass(slots=True)

@@ -437,6 +437,10 @@ CASES = [
     Case("according-after-complementiser-alone",
          "نجحت عملية الإنقاذ في انتشال 25 جثة، إلا أنه بحسب عدد من المصادر كان المركب يقل أكثر من 600 شخص.",
          "عدد من المصادر", "بحسب", "المركب يقل أكثر من 600 شخص"),
+    # a relative pronoun after و (والذي، والتي) ends a mention, as الذي does
+    Case("wa-alladhi-ends-mention",
+         "وأضاف الحكيم والذي كان لاعبا واعدا في صغره أنه يريد أن يشجع الآخرين على التحكيم.",
+         "الحكيم", "وأضاف", "يريد أن يشجع الآخرين على التحكيم", exact=True),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
