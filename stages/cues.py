@@ -152,6 +152,9 @@ class CueFinder:
             if f is not None and f.kind == "verb" and not f.imperfect and strip_conj(prev) in QUANTIFIERS \
                     and words.gap(i - 1, i) == " ":
                 f = None  # أي [طالب] سيتم استبعاده، كل [فرد]: a quantifier takes a noun (كلٌّ يدعي: a verb)
+            if f is not None and f.kind == "verb" and not f.imperfect and f.lemma[:1] == "أ" \
+                    and self._char_at(words.starts[i] + (len(w) - len(b))) == "آ":
+                f = None  # وآمل أن …: "I hope" (آ folds to ا like the أ of أمل "he hoped"), the speaker's own words
             if f is not None and i + 1 < n and forms[i + 1] in ("الله", "المولي", "لله"):
                 f = None  # ودعا الله أن يحفظ …، سائلا المولى: a prayer, no checkable claim
             if f is not None and f.kind == "participle" and strip_conj(prev) in ("كان", "يكون", "تكون", "ليس", "بات") \
@@ -184,6 +187,10 @@ class CueFinder:
         lex = self.lex
         b = bare(f)
         return any(v in self._heads for v in (f, b, "ال" + b)) or b in lex.first_names
+
+    def _char_at(self, offset: int) -> str:
+        norm = self._norm
+        return norm.orig[norm.to_orig(offset)] if norm is not None else ""
 
     def _last_char(self, words: Words, i: int) -> str:
         norm = self._norm

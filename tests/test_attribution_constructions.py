@@ -441,6 +441,11 @@ CASES = [
     Case("wa-alladhi-ends-mention",
          "وأضاف الحكيم والذي كان لاعبا واعدا في صغره أنه يريد أن يشجع الآخرين على التحكيم.",
          "الحكيم", "وأضاف", "يريد أن يشجع الآخرين على التحكيم", exact=True),
+    # آمل "I hope" (first person) folds like أمل "he hoped": the writer's or speaker's own words
+    Case("neg-aamal-first-person", "آمل أن يحظى هذا المقترح بدراسة مستفيضة من قبل وزارة الصحة.", None, None, None),
+    Case("aamal-inside-colon-content",
+         "وقال اللاعب: إن الوعكة الصحية جعلتني أعرف محبة الجماهير، وآمل أن أتجاوز هذه الأزمة بسرعة.",
+         "اللاعب", "وقال", "الوعكة الصحية جعلتني أعرف محبة الجماهير، وآمل أن أتجاوز هذه الأزمة بسرعة"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
