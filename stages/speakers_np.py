@@ -158,9 +158,9 @@ class NounPhrases(MentionWords):
                     break  # الدكتور يوسف الرميح … [والبروفيسور] …: a second person starts
                 if f.startswith("و") and len(f) > 2 and not self.is_source_word(f) and not lex.match_agency(forms, j):
                     rest = f[1:]
-                    if not (definite(rest) or rest in lex.titles or rest in lex.first_names):
+                    if not (definite(rest) or rest in lex.titles or rest in lex.first_names or self._coordinated(words, j)):
                         break
-                if object_mode and prev is not None and self._object_starts(prev, f):
+                if object_mode and prev is not None and self._object_starts(prev, f) and not self._coordinated(words, j):
                     break
                 if prev is not None and self._possessed_object(words, j, prev):
                     break  # ودعت الوزيرة [أنصارها] إلى …، وأبدى الأهالي [تذمرهم] من …

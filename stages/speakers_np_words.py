@@ -225,3 +225,12 @@ class MentionWords:
                     or (f[0] == "ل" and (f[1:] in lex.media_heads or lex.match_agency(forms, t) is not None))):
                 return None  # (… في البرلمان الإيراني لوكالة فارس نيوز: the outlet spoken to)
         return a
+
+    @staticmethod
+    def _coordinated(words: Words, j: int) -> bool:
+        """Word ``j`` (و + an indefinite noun, a definite one after it) coordinates a second
+        construct with the لل-genitive before it, inside a body's name: الرئاسة العامة
+        للأرصاد [وحماية البيئة]، الهيئة العامة للغذاء والدواء."""
+        forms = words.forms
+        return (j > 0 and j + 1 < len(forms) and forms[j].startswith("و") and forms[j - 1].startswith("لل")
+                and definite(forms[j + 1]) and words.gap(j, j + 1) == " ")

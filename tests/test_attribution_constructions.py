@@ -446,6 +446,13 @@ CASES = [
     Case("aamal-inside-colon-content",
          "وقال اللاعب: إن الوعكة الصحية جعلتني أعرف محبة الجماهير، وآمل أن أتجاوز هذه الأزمة بسرعة.",
          "اللاعب", "وقال", "الوعكة الصحية جعلتني أعرف محبة الجماهير، وآمل أن أتجاوز هذه الأزمة بسرعة"),
+    # a body's name coordinates a second construct after its لل-genitive; the weather
+    # service's verbal nouns open the object of توقع
+    Case("coordinated-construct-in-body-name",
+         "توقعت الرئاسة العامة للأرصاد وحماية البيئة هطول أمطار رعدية على مرتفعات الطائف.",
+         "الرئاسة العامة للأرصاد وحماية البيئة", "توقعت", "هطول أمطار رعدية على مرتفعات الطائف", exact=True),
+    Case("sooqut-opens-object", "وأكدت مصادر محلية سقوط قتلى وجرحى من الحوثيين في العملية.",
+         "مصادر محلية", "وأكدت", "سقوط قتلى وجرحى من الحوثيين في العملية", exact=True),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
