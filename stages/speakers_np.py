@@ -312,7 +312,10 @@ class NounPhrases(MentionWords):
         # a short bare name after أن/إن/كما: أن خاشقجي طالب
         prev = words.forms[first - 1] if first > 0 else ""
         # … ونقل موقع النادي عن [خيري] قوله "…": the source of a verbal-noun cue after عن
-        if i - first <= 2 and (prev in lex.complementisers or prev == "كما" or prev == "عن" and self._noun_cue_at(
+        # (and after كان: وكان [ليون] دعا …، وكان [برناردينو ليون] أكد أن …; not وكان هناك)
+        kaana = strip_conj(prev) in KAANA and self._kaana_subject(words, first, i)
+        if i - first <= 2 and (prev in lex.complementisers or prev == "كما" or kaana
+                               or prev == "عن" and self._noun_cue_at(
                 words, cue_start)) and words.starts[first] >= s \
                 and not any(words.forms[t] in lex.boundaries for t in range(first, i + 1)):
             return words.starts[first], words.ends[i]  # (never a particle: كما [لم] توضح)

@@ -28,6 +28,11 @@ _TIME_WORDS = {"يوم", "ظهر", "عصر", "فجر", "ليله", "ليل", "ن
 _TITLE_ADVERBS = {"سابقا", "حاليا", "انذاك", "سابق"}
 
 
+# words after كان that are no subject of the verb after them (وكان هناك …، كان، لذا طلبت …)
+_NOT_SUBJECTS = {"هناك", "هنا", "ذلك", "هذا", "هذه", "تلك", "لذا", "لذلك", "قد", "لقد", "ايضا", "دايما", "يوما",
+                 "امس", "اليوم", "من", "ما"}
+
+
 class MentionWords:
     """The lexicon's source heads and the recogniser's names, read word by word."""
 
@@ -234,3 +239,24 @@ class MentionWords:
         forms = words.forms
         return (j > 0 and j + 1 < len(forms) and forms[j].startswith("و") and forms[j - 1].startswith("لل")
                 and definite(forms[j + 1]) and words.gap(j, j + 1) == " ")
+
+    def _kaana_subject(self, words: Words, first: int, i: int) -> bool:
+        """Are words ``first … i`` (one to three, right after كان) a bare name that is the
+        subject of the verb after them (وكان [ليون] دعا …، وكان [برناردينو ليون] أكد أن)?
+        Only spaces around them, no demonstrative or adverb, and nothing shaped like a verb
+        (يريد), a possessed noun (توجهه) or an accusative (لقاءً) unless a listed first name."""
+        forms, lex = words.forms, self.lex
+        if any(forms[t] in _NOT_SUBJECTS or not forms[t].isalpha() or words.gap(t - 1, t) != " "
+               for t in range(first, i + 1)):
+            return False
+        ent = words.names.covering(first, ("PERS", "ORG")) if words.names is not None else None
+        if ent is not None and ent.start_word == first and ent.end_word == i + 1:
+            return True  # a recognised name (وكان أوباما صرح …)
+        for t in range(first, i + 1):
+            f = forms[t]
+            if f in lex.first_names:
+                continue
+            if (f[0] in "يت" and len(f) >= 4 and t == first) or f.endswith(("ها", "هم", "ا")) \
+                    or (f.endswith("ه") and not words.orig_ends_with(t, "ة")):
+                return False
+        return True

@@ -453,6 +453,11 @@ CASES = [
          "الرئاسة العامة للأرصاد وحماية البيئة", "توقعت", "هطول أمطار رعدية على مرتفعات الطائف", exact=True),
     Case("sooqut-opens-object", "وأكدت مصادر محلية سقوط قتلى وجرحى من الحوثيين في العملية.",
          "مصادر محلية", "وأكدت", "سقوط قتلى وجرحى من الحوثيين في العملية", exact=True),
+    # a bare name between كان and its verb is the verb's subject (no قد needed); not هناك
+    Case("kaana-bare-name-subject", "وكان ليون دعا في بيان الأسبوع الماضي الأطراف الرئيسيين إلى مضاعفة جهودهم.",
+         "ليون", "دعا", "مضاعفة جهودهم", exact=True),
+    Case("kaana-two-word-name-subject", "وكان برناردينو ليون أكد أن الاتفاق قريب.",
+         "برناردينو ليون", "أكد", "الاتفاق قريب", exact=True),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
