@@ -229,6 +229,8 @@ class NounPhrases(MentionWords):
         if words.forms[i] in _TALK and i > 0 and not (words.forms[i] == "حديثه" and words.orig_ends_with(i, "ة")):
             # (حديثة, folded like حديثه "his talk", is "new": دراسة حديثة تؤكد)
             i -= 1  # واختتم الحمد [حديثه] بقوله: …، ألقى الجروان [كلمة] أعرب فيها: the talk, not the speaker
+        elif i > 1:
+            i = self._talk_before_place(words, i, cue_start)
         if words.forms[i] in ("قد", "لقد") and i > 0:
             # وكانت [نقابة الصحفيين اليمنيين] قد أدانت …: كان + subject + قد + verb
             k = i - 1
@@ -266,7 +268,9 @@ class NounPhrases(MentionWords):
                     strip_conj(f) in lex.cue_forms or f in ("كما", "قد", "وقد") or strip_conj(f) in KAANA:
                 break
             # (a head behind a preposition is a complement: … لرئيس مجلس الوزراء [بمملكة] البحرين أعرب)
+            # (a definite form of a first name is mostly a nisba adjective: رئيس الوفد [التركي])
             if head is None and (self.is_source_word(f) or lex.match_agency(words.forms, k)) \
+                    and not (definite(f) and bare(f) in lex.first_names and f not in self.heads) \
                     and not (f[:1] in "بل" and len(f) > 3 and not lex.match_agency(words.forms, k)):
                 head = k  # the head nearest the cue: فنانه فراح [جمهور عبد المجيد] يقول
             first = k

@@ -32,6 +32,11 @@ _TITLE_ADVERBS = {"سابقا", "حاليا", "انذاك", "سابق"}
 _NOT_SUBJECTS = {"هناك", "هنا", "ذلك", "هذا", "هذه", "تلك", "لذا", "لذلك", "قد", "لقد", "ايضا", "دايما", "يوما",
                  "امس", "اليوم", "من", "ما"}
 
+# the talk a speaker gives, then a place before a cue with its resumptive pronoun (ألقى
+# الوزير كلمة [في حفل الافتتاح] أكد فيها أن …)
+_TALK_NOUNS = {"كلمه", "خطابا", "محاضره", "ورقه", "بيانا", "تصريحا", "حديثا"}
+_PLACE_PREPS = {"في", "خلال", "امام", "اثناء", "لدي"}
+
 
 class MentionWords:
     """The lexicon's source heads and the recogniser's names, read word by word."""
@@ -260,3 +265,18 @@ class MentionWords:
                     or (f.endswith("ه") and not words.orig_ends_with(t, "ة")):
                 return False
         return True
+
+    def _talk_before_place(self, words: Words, i: int, cue_start: int) -> int:
+        """ألقى الوزير [كلمة] في حفل الافتتاح أكد فيها أن …: when the cue's resumptive
+        فيها/فيه refers to a talk noun a short place phrase back, the mention ends before
+        the talk noun (its index minus one is returned); else ``i`` itself."""
+        forms = words.forms
+        k = words.first_at_or_after(cue_start)
+        if k + 1 >= len(forms) or forms[k + 1] not in ("فيه", "فيها"):
+            return i
+        for t in range(i - 1, max(0, i - 6), -1):
+            if any(ch in words.gap(t, t + 1) for ch in "،,:؛.()«»“”\""):
+                return i
+            if forms[t] in _TALK_NOUNS and forms[t + 1] in _PLACE_PREPS:
+                return t - 1 if t > 0 else i
+        return i

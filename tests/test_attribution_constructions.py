@@ -458,6 +458,14 @@ CASES = [
          "ليون", "دعا", "مضاعفة جهودهم", exact=True),
     Case("kaana-two-word-name-subject", "وكان برناردينو ليون أكد أن الاتفاق قريب.",
          "برناردينو ليون", "أكد", "الاتفاق قريب", exact=True),
+    # the talk noun a short place phrase before a cue with فيها: the speaker gave the talk;
+    # a definite first name (التركي، from تركي) is a nisba adjective, no head of its own
+    Case("talk-noun-then-place-then-cue",
+         "وألقى وكيل الوزارة الشيخ عبدالمجيد العمري كلمة في حفل الافتتاح أكد فيها أن مشاركة المملكة مهمة.",
+         "وكيل الوزارة الشيخ عبدالمجيد العمري", "أكد", "مشاركة المملكة مهمة", exact=True),
+    Case("nisba-of-first-name-is-no-head",
+         "وسجل رئيس الوفد التركي كلمة أثنى فيها على ما شاهده من منجز كبير.",
+         "رئيس الوفد التركي", "أثنى", "ما شاهده من منجز كبير", exact=True),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
