@@ -227,8 +227,7 @@ class NounPhrases(MentionWords):
                 if fa == "عن" and a < i and (self.is_source_word(words.forms[a + 1]) or self.named(words, a + 1)):
                     return words.starts[a + 1], words.ends[i]
         if words.forms[i] in _TALK and i > 0 and not (words.forms[i] == "حديثه" and words.orig_ends_with(i, "ة")):
-            # (حديثة, folded like حديثه "his talk", is "new": دراسة حديثة تؤكد)
-            i -= 1  # واختتم الحمد [حديثه] بقوله: …، ألقى الجروان [كلمة] أعرب فيها: the talk, not the speaker
+            i -= 1  # واختتم الحمد [حديثه] بقوله: …، ألقى [كلمة] أعرب فيها: the talk (not حديثة "new": دراسة حديثة تؤكد)
         elif i > 1:
             i = self._talk_before_place(words, i, cue_start)
         if words.forms[i] in ("قد", "لقد") and i > 0:
