@@ -17,7 +17,10 @@ simply no longer matches) and the new prediction is judged and appended: 16 were
 name recogniser entered the speaker rules; batch C, 29 new predictions of the attribution
 rules that followed; batch D, the 7 that the rule fixes after it changed (the spelling of علي in articles with a
 removed mark: 3, all right; the masculine عبدالله: 4 implicit speakers of one literary
-evening, wrong before and after, now another wrong man).  These are precision labels only, not gold: no missed quote is
+evening, wrong before and after, now another wrong man); batch E, the 3 that the next stop's
+mention fixes changed (the weather service's full name: right; 'وكانت الحصيلة الأولى أشارت
+إلى …': unsure; 'وكان المتمردون طلبوا …' with the content of the next clause's أن: wrong).
+These are precision labels only, not gold: no missed quote is
 annotated, and they are not used for fitting — they measure how ``confidence`` transfers to
 text the rules were not tuned on (README, "Confidence").
 
