@@ -27,6 +27,8 @@ KNOWN_NAME_SCAN = 40_000
 
 # words that make a following أن concessive ("although"), not the cue's complementiser
 CONCESSIVE = {"مع", "رغم", "برغم", "بالرغم", "علما"}
+# words that open a new clause after a comma: a cue's frame stops there
+NEW_CLAUSE_AFTER_COMMA = {"لكن", "ولكن", "لكنه", "لكنها", "ولكنه", "ولكنها", "بينما", "فيما"}
 
 _EVENT_WORDS = {"خلال", "اثناء", "عقب", "بعد", "قبل", "مع", "حين", "عند", "لدي", "امام", "بحضور", "لقايه", "استقباله",
                 "زيارته", "لقايها", "استقبالها", "زيارتها"}
@@ -241,6 +243,10 @@ class Frame:
                 # is not next: وأوضحت المرأة، التي [تحدثت] إلى “لايف نيوز”، أنها …)
                 break
             f = words.forms[j]
+            if f in NEW_CLAUSE_AFTER_COMMA and any(ch in text[prev_end:words.starts[j]] for ch in "،,؛;"):
+                # …، لكن السلطات رفضت ذلك خوفا من أن …: a new clause with its own subject; the
+                # cue's frame does not run into it (its أن is not this cue's opener)
+                break
             named = lex.match_agency(words.forms, j) if j + 1 < n and words.forms[j + 1] in comps else None
             if named is not None:
                 # an outlet whose name holds a complementiser (لشبكة سي [إن] إن): its words

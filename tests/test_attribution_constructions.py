@@ -466,6 +466,11 @@ CASES = [
     Case("nisba-of-first-name-is-no-head",
          "وسجل رئيس الوفد التركي كلمة أثنى فيها على ما شاهده من منجز كبير.",
          "رئيس الوفد التركي", "أثنى", "ما شاهده من منجز كبير", exact=True),
+    # a cue's frame stops at a comma and a word that opens a new clause (لكن، بينما، فيما):
+    # the أن after it belongs to that clause
+    Case("neg-frame-stops-at-lakin",
+         "وكان المتمردون طلبوا مرات عدة إعلان وقف لإطلاق النار، لكن السلطات رفضت ذلك خوفا من أن تستغل القوات الفرصة.",
+         None, None, None),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
