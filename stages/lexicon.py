@@ -204,8 +204,9 @@ def governs_b(prep: str) -> bool:
 
 
 # words that begin with ب but hold no governed بـ + noun: بعد/بعدما "after", بين/بينما
-# "between/while", بلا "without" (and بلاده "his country"), بدء/بدأ "start", بها/به "in it"
-NOT_GOVERNED_B = ("بلا", "بعد", "بين", "بدء", "بدا", "بها", "به")
+# "between/while", بلا "without" (and بلاده "his country"), بدء/بدأ "start", بها/به "in it",
+# بيان/بلاغ "statement" (وطالب اليامي -في [بيان] له- المجتمع الدولي …)
+NOT_GOVERNED_B = ("بلا", "بعد", "بين", "بدء", "بدا", "بها", "به", "بيان", "بلاغ")
 
 
 def is_governed_prep(word: str, prep: str, *, any_b: bool = False) -> bool:

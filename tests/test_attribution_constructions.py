@@ -471,6 +471,9 @@ CASES = [
     Case("neg-frame-stops-at-lakin",
          "وكان المتمردون طلبوا مرات عدة إعلان وقف لإطلاق النار، لكن السلطات رفضت ذلك خوفا من أن تستغل القوات الفرصة.",
          None, None, None),
+    # بيان is a word, not بـ + يان (وفق الله, a prayer, is in tests/test_cues.py)
+    Case("bayan-is-no-governed-b", "وطالب الوزير في بيان له اليوم المجتمع الدولي بدعم جهود المملكة.",
+         "الوزير", "وطالب", "دعم جهود المملكة"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",

@@ -201,11 +201,12 @@ LOOK_ALIKES = [
     ("وتوزع المقاعد حسب الأولوية في التسجيل.", "حسب", ""),
     ("وزار الوفد مدينة الرياض أمس.", "مدينة", ""),  # city, not a participle of أدان
     ("وقام الوفد بجولة في مدينة جدة التاريخية.", "مدينة", ""),
+    ("ويمكن زيارة العيادات للتمرن في حال حدوث النوبة، وفق الله الجميع الى كل خير.", "وفق", ""),  # a prayer
 ]
 
 
 LOOK_ALIKE_IDS = ["bayna-meeting", "bayna-clashes", "yudhkar", "wa-yudhkar", "yushar", "hasab-halah",
-                  "hasab-awlawiyah", "madinah-riyadh", "madinah-jeddah"]
+                  "hasab-awlawiyah", "madinah-riyadh", "madinah-jeddah", "waffaqa-allah"]
 
 
 def _xfail_if(reason: str, *values, id: str):
