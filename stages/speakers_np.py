@@ -209,8 +209,8 @@ class NounPhrases(MentionWords):
         i = words.last_before(cue_start)
         if i < 0 or words.starts[i] < s:
             return None
-        if any(ch in text[words.ends[i]:cue_start] for ch in "،,:؛.()«»“”\""):
-            return None
+        if any(ch in (gap := text[words.ends[i]:cue_start]) for ch in "،,:؛.()«»“”\""):
+            return self._apposed_subject(words, i, s) if gap.strip() in ("،", ",") else None
         if words.forms[i] in ("بدوره", "بدورها", "بدورهم") and i > 0 and \
                 not any(ch in text[words.ends[i - 1]:words.starts[i]] for ch in "،,:؛.()«»“”\""):
             i -= 1  # والوزارة [بدورها] أكدت أن …: "in its turn" stands between subject and verb

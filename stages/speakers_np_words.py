@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .content_forms import ADVERBS
 from .lexicon import Lexicon
-from .words import Words, bare, definite, strip_conj
+from .words import RELATIVES, Words, bare, definite, strip_conj
 
 PARTICLES = {"بن", "ابن", "بنت", "عبد", "ال", "ابو", "ابي", "ام", "دا", "دي", "فان", "فون", "لا"}
 NAMED_MIN_PROB = 0.5  # a recognised name this sure makes a mention a source
@@ -280,3 +280,40 @@ class MentionWords:
             if forms[t] in _TALK_NOUNS and forms[t + 1] in _PLACE_PREPS:
                 return t - 1 if t > 0 else i
         return i
+
+    def _apposed_subject(self, words: Words, i: int, s: int) -> tuple[int, int] | None:
+        """SVO with the subject's apposition or relative clause between commas: [تيد كروز]،
+        عضو مجلس الشيوخ عن ولاية تكساس، يقول: …؛ [الوزير]، الذي وصل أمس إلى الرياض، قال إن
+        …. Word ``i`` ends the parenthesis (a comma follows it, then the cue); the
+        parenthesis opens with a title, a source head or a relative pronoun, and the subject
+        before it opens the clause. The subject's offsets, or None."""
+        forms, lex, text = words.forms, self.lex, words.text
+        c = None  # the parenthesis' first word
+        for t in range(i, max(-1, i - 14), -1):
+            if words.starts[t] < s:
+                return None
+            g = text[words.ends[t - 1]:words.starts[t]] if t else "\n"
+            if any(ch in g for ch in ":؛.()«»“”\"\n"):
+                return None
+            if "،" in g or "," in g:
+                c = t
+                break
+        if c is None or c == 0:
+            return None
+        f = strip_conj(forms[c])
+        if not (f in RELATIVES or f in lex.titles or self.is_source_word(f)):
+            return None
+        x1 = c - 1  # the subject's last word
+        x0 = x1
+        while x0 > 0 and x1 - x0 < 4 and words.starts[x0 - 1] >= s and \
+                not any(ch in text[words.ends[x0 - 1]:words.starts[x0]] for ch in "،,:؛.()«»“”\"\n"):
+            x0 -= 1
+        if x0 > 0 and words.starts[x0] > s and not any(ch in text[words.ends[x0 - 1]:words.starts[x0]] for ch in ":؛.()\n"):
+            return None  # the subject opens its sentence (not a second apposition: عسيري، المتحدث …، المستشار …، أكد)
+        if any(forms[t] in lex.boundaries or forms[t] in lex.cue_forms or strip_conj(forms[t]) in lex.cue_forms
+               for t in range(x0, x1 + 1)):
+            return None
+        f0 = forms[x0]
+        if not (self.is_source_word(f0) or self.named(words, x0) or lex.match_agency(forms, x0)):
+            return None
+        return words.starts[x0], words.ends[x1]

@@ -474,6 +474,12 @@ CASES = [
     # بيان is a word, not بـ + يان (وفق الله, a prayer, is in tests/test_cues.py)
     Case("bayan-is-no-governed-b", "وطالب الوزير في بيان له اليوم المجتمع الدولي بدعم جهود المملكة.",
          "الوزير", "وطالب", "دعم جهود المملكة"),
+    # SVO with the subject's apposition or relative clause between commas
+    Case("svo-apposition-between-commas",
+         "تيد كروز، عضو مجلس الشيوخ عن ولاية تكساس، يقول: \"مئات المليارات من الدولارات ستتدفق على إيران\".",
+         "تيد كروز", "يقول", "مئات المليارات من الدولارات ستتدفق على إيران", "direct", exact=True),
+    Case("svo-relative-clause-between-commas", "الوزير، الذي وصل أمس إلى الرياض، قال إن المحادثات مثمرة.",
+         "الوزير", "قال", "المحادثات مثمرة", exact=True),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
