@@ -29,6 +29,8 @@ KNOWN_NAME_SCAN = 40_000
 CONCESSIVE = {"مع", "رغم", "برغم", "بالرغم", "علما"}
 # words that open a new clause after a comma: a cue's frame stops there
 NEW_CLAUSE_AFTER_COMMA = {"لكن", "ولكن", "لكنه", "لكنها", "ولكنه", "ولكنها", "بينما", "فيما"}
+# words that go on with the narration after a short quotation (وقال «لن نتراجع» ثم غادر)
+NARRATION_AFTER_QUOTE = {"ثم", "قبل", "بعد", "عندما", "حين", "حيث", "وهو", "وهي", "كما", "فيما", "بينما", "ليضيف"}
 
 _EVENT_WORDS = {"خلال", "اثناء", "عقب", "بعد", "قبل", "مع", "حين", "عند", "لدي", "امام", "بحضور", "لقايه", "استقباله",
                 "زيارته", "لقايها", "استقبالها", "زيارتها"}
@@ -207,7 +209,8 @@ class Frame:
             for pos in self.opener_positions(prev_end, gap_end, j - j0 <= 6 or cue.lemma == "قال"):
                 ch = text[pos]
                 m = self.mark_at.get(pos)
-                if m is not None and not m.used and (j > j0 or strict) and self._term_in_clause(m):
+                if m is not None and not m.used and (j > j0 or strict or self._subject_in_marks(cue, j0, m)) \
+                        and self._term_in_clause(m):
                     # further from the cue than its speaker, or after a cue that is also a
                     # word (بين، تعتبر), a short mark the clause runs on after is a name in it
                     # (شبكة “سي.إن.إن.” ونشرت …): its words are not read as the frame's either
@@ -331,6 +334,16 @@ class Frame:
                 return t > j
             prev_end = words.ends[t]
         return False
+
+    def _subject_in_marks(self, cue: Cue, j0: int, m: Mark) -> bool:
+        """Right after a feminine verb, a short mark the sentence runs on after is its
+        subject's name (أعلنت «جبهة النصرة» انسحابها …، وأوضحت «الغذاء والدواء» في تقرير …),
+        unless the words after it are the narration's (قالت «لا» ثم غادرت). After a
+        masculine verb it is mostly the object, quoted (انتقد «التهرب من الخدمة العسكرية»)."""
+        if not cue.feminine or cue.plural or m.close_at is None or j0 != self.words.first_at_or_after(cue.word_end):
+            return False
+        j = self.words.first_at_or_after(m.close_at + 1)
+        return j < len(self.words) and self.words.forms[j] not in NARRATION_AFTER_QUOTE
 
     def _term_in_clause(self, m: Mark) -> bool:
         """A short marked span (four tokens at most) that the sentence runs on after, with

@@ -480,6 +480,15 @@ CASES = [
          "تيد كروز", "يقول", "مئات المليارات من الدولارات ستتدفق على إيران", "direct", exact=True),
     Case("svo-relative-clause-between-commas", "الوزير، الذي وصل أمس إلى الرياض، قال إن المحادثات مثمرة.",
          "الوزير", "قال", "المحادثات مثمرة", exact=True),
+    # right after a feminine verb a short mark the sentence runs on after is the subject's
+    # name; after a masculine one it is mostly the quoted object
+    Case("feminine-verb-subject-name-in-marks",
+         "وأوضحت \"الغذاء والدواء\" في تقرير نشرته على موقعها أن منع دخول الأغذية كان لمخالفتها اللوائح.",
+         "الغذاء والدواء", "وأوضحت", "منع دخول الأغذية كان لمخالفتها اللوائح"),
+    Case("neg-feminine-verb-name-in-marks-no-quote", "أعلنت «جبهة النصرة» انسحابها من مواقعها المتقدمة.",
+         None, None, None),
+    Case("masculine-verb-quoted-object", "وتحدث الأسد عن الجيش، ثم انتقد «التهرب من الخدمة العسكرية» وأرجع ذلك إلى الخوف.",
+         "الأسد", "انتقد", "التهرب من الخدمة العسكرية", "direct"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
