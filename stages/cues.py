@@ -147,6 +147,12 @@ class CueFinder:
                 or (self._with_object(w, self._last_char(words, i)) if b != w else None)
             if f is not None and f.imperfect and prev in RELATIVE:
                 f = None  # وهو ما يشير إلى أن …: the narration's own inference
+            if f is not None and not f.imperfect and f.kind == "verb" and prev in RELATIVE and i + 1 < n \
+                    and forms[i + 1].startswith(("بان", "بال")) and words.gap(i - 1, i) == " " \
+                    and not b.endswith(("ه", "ها", "هم", "هما")):
+                # ما وُصف بأنه «جريمة»، ما وصف بالمجزرة: a passive, nobody named says it (with an
+                # object pronoun the verb is active: بما وصفه بأنه …)
+                f = None
             if f is not None and f.kind == "verb" and not f.imperfect and prev in PREPOSITIONS:
                 f = None  # خاصة في [وصف] المرأة …: after a preposition the form is a verbal noun
             if f is not None and f.kind == "verb" and not f.imperfect and strip_conj(prev) in QUANTIFIERS \
