@@ -489,6 +489,8 @@ CASES = [
          None, None, None),
     Case("masculine-verb-quoted-object", "وتحدث الأسد عن الجيش، ثم انتقد «التهرب من الخدمة العسكرية» وأرجع ذلك إلى الخوف.",
          "الأسد", "انتقد", "التهرب من الخدمة العسكرية", "direct"),
+    Case("feminine-verb-subject-in-marks-speaks", "وأعلنت \"زين السعودية\" عن عرضها المواكب للإجازات للمشتركين.",
+         "زين السعودية", "وأعلنت", "عرضها المواكب للإجازات للمشتركين"),
     # negatives: content runs on over لكن / حيث without a cue after them
     Case("lakin-without-cue-stays-content",
          "وقال المدرب إن مرسيليا أظهر اهتماما كبيرا باللاعب، لكن الوقت لم يحن للانتقال.",
