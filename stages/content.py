@@ -266,7 +266,7 @@ class _Ctx(Bounds, OtherForms, Frame, Indexed):
         # (after a feminine verb, a short mark the sentence runs on after is the subject's
         # name: أعلنت «زين السعودية» عن عرضها …)
         opens_mark = any((m := self.mark_at.get(p)) is not None and not self._name_in_frame(m, e)
-                         and not (self._subject_in_marks(cue, j0, m) and self._term_in_clause(m))
+                         and not self._subject_in_marks(cue, j0, m)
                          for p in range(cue.word_end, words.starts[j0] if j0 < n else e))
         # a verb marked plural (وأكدوا، قالا) has its subject in it: in VSO order the verb
         # stays singular, so the noun after a plural verb is its object (وهددوا الموقع بـ…)

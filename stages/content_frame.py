@@ -209,8 +209,8 @@ class Frame:
             for pos in self.opener_positions(prev_end, gap_end, j - j0 <= 6 or cue.lemma == "قال"):
                 ch = text[pos]
                 m = self.mark_at.get(pos)
-                if m is not None and not m.used and (j > j0 or strict or self._subject_in_marks(cue, j0, m)) \
-                        and self._term_in_clause(m):
+                if m is not None and not m.used and ((j > j0 or strict) and self._term_in_clause(m)
+                                                     or self._subject_in_marks(cue, j0, m)):
                     # further from the cue than its speaker, or after a cue that is also a
                     # word (بين، تعتبر), a short mark the clause runs on after is a name in it
                     # (شبكة “سي.إن.إن.” ونشرت …): its words are not read as the frame's either
@@ -240,8 +240,7 @@ class Frame:
                 continue
             if stop:
                 break
-            if words.starts[j] in self.cue_starts and words.starts[j] != cue.start and \
-                    not (j > 0 and strip_conj(words.forms[j - 1]) in RELATIVES):
+            if words.starts[j] in self.cue_starts and words.starts[j] != cue.start and not self._after_relative(j):
                 # the next cue starts: this one opened no content (a cue in a relative clause
                 # is not next: وأوضحت المرأة، التي [تحدثت] إلى “لايف نيوز”، أنها …)
                 break
@@ -302,10 +301,14 @@ class Frame:
             c = starts[k]
             if c >= e:
                 break
-            j = words.first_at_or_after(c)
-            if not (j > 0 and strip_conj(words.forms[j - 1]) in RELATIVES):
+            if not self._after_relative(words.first_at_or_after(c)):
                 return c
         return e
+
+    def _after_relative(self, j: int) -> bool:
+        """Does word ``j`` follow a relative pronoun (التي تحدثت، والذي قال)? A cue there is
+        in a relative clause: it opens no content that would end another cue's frame."""
+        return j > 0 and strip_conj(self.words.forms[j - 1]) in RELATIVES
 
     def _name_in_frame(self, m: Mark, e: int) -> bool:
         """وأوضح المشرف على الفعاليات «تلي ماتش» بدر الذربان أن …، وأكد بالمر في البيان
@@ -343,7 +346,7 @@ class Frame:
         if not cue.feminine or cue.plural or m.close_at is None or j0 != self.words.first_at_or_after(cue.word_end):
             return False
         j = self.words.first_at_or_after(m.close_at + 1)
-        return j < len(self.words) and self.words.forms[j] not in NARRATION_AFTER_QUOTE
+        return j < len(self.words) and self.words.forms[j] not in NARRATION_AFTER_QUOTE and self._term_in_clause(m)
 
     def _term_in_clause(self, m: Mark) -> bool:
         """A short marked span (four tokens at most) that the sentence runs on after, with

@@ -199,8 +199,7 @@ class CueFinder:
         return norm.orig[norm.to_orig(offset)] if norm is not None else ""
 
     def _last_char(self, words: Words, i: int) -> str:
-        norm = self._norm
-        return norm.orig[norm.to_orig(words.ends[i] - 1)] if norm is not None else ""
+        return self._char_at(words.ends[i] - 1)
 
     def _with_object(self, w: str, last: str = ""):
         """أبلغه، أخبرته، اتهمها، طالبهم: a verb cue with an object pronoun, for the
