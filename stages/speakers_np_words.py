@@ -97,7 +97,7 @@ class MentionWords:
             # the oblique plural: الباحثين = الباحثون، مسؤولين = مسؤولون
             if v.endswith("ين") and len(v) > 5 and (v[:-2] + "ون" in heads or "ال" + v[:-2] + "ون" in heads):
                 return True
-        if w.endswith("ا") and w[:-1] in lex.documents and not definite(w):
+        if self._accusative_document(w) and not definite(w):
             return True  # أصدرت الوزارة [بيانا]، نشرت [تقريرا] يؤكد: a document in the accusative
         if len(w) > 4 and w.startswith(("عبد", "ابو")):
             return True  # عبدالوهاب، أبوبكر: compound first names the list need not hold
@@ -175,11 +175,15 @@ class MentionWords:
             end += 1
         return " ".join(surface[start:end])
 
+    def _accusative_document(self, w: str) -> bool:
+        """A document noun with the accusative's ا: بيانا، تقريرا (its bare form is listed)."""
+        return w.endswith("ا") and w[:-1] in self.lex.documents
+
     def _indefinite_document(self, words: Words, k: int, i: int) -> bool:
         """Word ``k`` is an indefinite document noun heading its own noun phrase (no
         definite genitive after it: دراسة حديثة، تقريرا), up to word ``i``."""
         f = words.forms[k]
-        noun = f[:-1] if f.endswith("ا") and f[:-1] in self.lex.documents else f
+        noun = f[:-1] if self._accusative_document(f) else f
         return (noun in self.lex.documents and not definite(noun)
                 and (k == i or not definite(words.forms[k + 1])))
 
@@ -189,7 +193,7 @@ class MentionWords:
         after the cue the document is where the subject said it (the subject speaks);
         without, the document itself says it. None when the mention is not so."""
         f = words.forms[i]
-        if i <= first or not (f.endswith("ا") and f[:-1] in self.lex.documents):
+        if i <= first or not self._accusative_document(f):
             return None
         subj = next((k for k in range(i - 1, first - 1, -1) if self.is_source_word(words.forms[k])
                      or self.lex.match_agency(words.forms, k)), None)
